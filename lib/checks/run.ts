@@ -1,0 +1,97 @@
+import { describeError } from '../errors';
+import type { ExpectedState } from '../spec/types';
+import type { CollectionError, Snapshot } from '../snapshot/types';
+import type { Check, CheckContext, Family, Result } from './types';
+
+export interface RunOptions {
+  /** Only these families (CONTRACT.md `--checks`). */
+  checks?: Family[];
+  /** Not these families (`--skip`). */
+  skip?: Family[];
+  /** Evaluation time; defaults to the snapshot's `collectedAt`. */
+  now?: Date;
+}
+
+function selected(check: Check, opts: RunOptions): boolean {
+  if (opts.checks && opts.checks.length > 0 && !opts.checks.includes(check.family)) return false;
+  if (opts.skip && opts.skip.includes(check.family)) return false;
+  return true;
+}
+
+function errorResultFor(check: Check, ctx: CheckContext, errs: CollectionError[]): Result {
+  const first = errs[0];
+  const calls = [...new Set(errs.map((e) => e.call))].join(', ');
+  const permission = [...new Set(errs.map((e) => e.permission).filter(Boolean))].join(', ');
+  return {
+    code: check.code,
+    check: check.family,
+    title: check.title,
+    status: 'error',
+    severity: check.severity,
+    resource: safeResource(check, ctx),
+    message: `could not collect what this check needs: ${first.source} ${calls} failed: ${first.message}${first.code ? ` (${first.code})` : ''}`,
+    remediation: permission
+      ? `Grant ${permission} to the identity stackcheck runs as, or fix the cause above, then run again.`
+      : 'Fix the cause above (network, credentials, permissions), then run again.',
+  };
+}
+
+function safeResource(check: Check, ctx: CheckContext): string {
+  try {
+    return check.resource(ctx);
+  } catch {
+    return `${check.family}`;
+  }
+}
+
+/**
+ * Runs the selected checks. Never throws: a check whose inputs failed to collect reports `error`
+ * naming the failed call; a check that throws reports `error` with the exception; the rest run.
+ */
+export function runChecks(
+  checks: readonly Check[],
+  expected: ExpectedState,
+  snapshot: Snapshot,
+  opts: RunOptions = {},
+): Result[] {
+  const ctx: CheckContext = { expected, snapshot, now: opts.now ?? new Date(snapshot.collectedAt) };
+  const results: Result[] = [];
+  for (const check of checks) {
+    if (!selected(check, opts)) continue;
+    const errs = snapshot.errors.filter((e) => e.affects.some((k) => check.requires.includes(k)));
+    if (errs.length > 0) {
+      results.push(errorResultFor(check, ctx, errs));
+      continue;
+    }
+    try {
+      for (const f of check.run(ctx)) {
+        results.push({
+          code: check.code,
+          check: check.family,
+          title: f.title ?? check.title,
+          status: f.status,
+          severity: f.severity ?? check.severity,
+          resource: f.resource,
+          message: f.message,
+          ...(f.expected !== undefined ? { expected: f.expected } : {}),
+          ...(f.actual !== undefined ? { actual: f.actual } : {}),
+          remediation: f.remediation ?? check.remediation,
+          ...(f.query !== undefined ? { query: f.query } : {}),
+        });
+      }
+    } catch (err) {
+      results.push({
+        code: check.code,
+        check: check.family,
+        title: check.title,
+        status: 'error',
+        severity: check.severity,
+        resource: safeResource(check, ctx),
+        message: `check failed to evaluate: ${describeError(err)}`,
+        remediation:
+          'This is a bug in stackcheck or an unexpected object shape; please report it with the snapshot (--record).',
+      });
+    }
+  }
+  return results;
+}

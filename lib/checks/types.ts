@@ -1,0 +1,72 @@
+import type { ExpectedState } from '../spec/types';
+import type { DataKey, Snapshot } from '../snapshot/types';
+
+export const FAMILIES = [
+  'helm',
+  'workloads',
+  'storage',
+  'crds',
+  'ingress',
+  'alb',
+  'certificate',
+  'prometheus',
+  'grafana',
+  'heartbeat',
+] as const;
+export type Family = (typeof FAMILIES)[number];
+
+export type Status = 'pass' | 'fail' | 'error' | 'skip';
+export type Severity = 'critical' | 'warning' | 'info';
+
+/** One finding, as it appears in the JSON report (CONTRACT.md). */
+export interface Result {
+  /** Stable code, e.g. `ALB003`. */
+  code: string;
+  check: Family;
+  title: string;
+  status: Status;
+  severity: Severity;
+  /**
+   * The one object the result is about: `Kind/namespace/name`, `Kind/name` if cluster-scoped,
+   * or the ARN for AWS resources. A result about something missing names what should be there.
+   */
+  resource: string;
+  message: string;
+  expected?: unknown;
+  actual?: unknown;
+  remediation?: string;
+  /** PromQL or API path a person can paste, for runtime checks. */
+  query?: string;
+}
+
+/** What a check returns: the code/family/title/severity/remediation default from the check. */
+export type Finding = Omit<Result, 'code' | 'check' | 'title' | 'severity'> &
+  Partial<Pick<Result, 'severity' | 'title'>>;
+
+export interface CheckContext {
+  expected: ExpectedState;
+  snapshot: Snapshot;
+  /** Evaluation time (the snapshot's `collectedAt`, so replays give the same report). */
+  now: Date;
+}
+
+/**
+ * A check: pure and synchronous; reads only `expected` and `snapshot`; never does I/O.
+ * One check may yield several results (one per resource it judges).
+ */
+export interface Check {
+  /** Stable code: family prefix + 3 digits (`HELM001`, `WRK003`, `ALB003`, …). */
+  code: string;
+  family: Family;
+  title: string;
+  severity: Severity;
+  /** What it verifies and why it matters (for `stackcheck explain` and docs/checks.md). */
+  description: string;
+  /** Default remediation hint. */
+  remediation: string;
+  /** Snapshot parts it reads. A collection error on any of them makes it report `error`. */
+  requires: DataKey[];
+  /** The resource named when the check cannot run (error/skip results). */
+  resource(ctx: CheckContext): string;
+  run(ctx: CheckContext): Finding[];
+}
