@@ -16,7 +16,12 @@ function result(over: Partial<Result>): Result {
 
 describe('report: summary and outcome', () => {
   it('counts results by status', () => {
-    const s = summarize([result({}), result({ status: 'fail' }), result({ status: 'skip' }), result({ status: 'fail' })]);
+    const s = summarize([
+      result({}),
+      result({ status: 'fail' }),
+      result({ status: 'skip' }),
+      result({ status: 'fail' }),
+    ]);
     expect(s).toEqual({ pass: 1, fail: 2, error: 0, skip: 1 });
   });
 

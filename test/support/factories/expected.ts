@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { loadUserValues } from '../../../lib/spec/values';
 import {
   CHART_NAME,
   CHART_VERSION,
@@ -57,10 +59,19 @@ function ingress(
   };
 }
 
+/** The lab's user values after envsubst and the two --set flags, as Helm received (and recorded) them. */
+export function labValues(domain = LAB_DOMAIN, certArn = LAB_CERT_ARN): Record<string, unknown> {
+  return loadUserValues({
+    valuesFiles: [join(__dirname, '../../../examples/monitor-values.yaml')],
+    sets: ['prometheus.prometheusSpec.scrapeInterval=15s', 'prometheus.prometheusSpec.evaluationInterval=15s'],
+    env: { MyDomain: domain, CERT_ARN: certArn },
+  }).values;
+}
+
 /**
  * The expected state of the lab's install: monitor-values.yaml with MyDomain=example.com and the
  * lab certificate, plus `--set` scrape/evaluation interval 15s, release `kube-prometheus-stack` in
- * `monitoring`, chart 45.27.2. `values` is left empty here (the spec tests check it separately).
+ * `monitoring`, chart 45.27.2.
  * Pass overrides for variants.
  */
 export function labExpected(overrides: Partial<ExpectedState> = {}): ExpectedState {
@@ -72,7 +83,7 @@ export function labExpected(overrides: Partial<ExpectedState> = {}): ExpectedSta
     namespace: 'monitoring',
     domain,
     valuesSource: 'files',
-    values: {},
+    values: labValues(domain, cert),
     prometheus: {
       enabled: true,
       crName: 'kube-prometheus-stack-prometheus',
