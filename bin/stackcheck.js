@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 'use strict';
 // Thin launcher: the CLI is compiled to dist/ by `npm run build` (run by `npm ci` through `prepare`).
+// A closed pipe (`stackcheck … | head`) is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err && err.code === 'EPIPE') process.exit(process.exitCode || 0);
+    throw err;
+  });
+}
+
 let main;
 try {
   ({ main } = require('../dist/lib/cli/main.js'));

@@ -8,7 +8,8 @@ const Module = require('node:module');
 const path = require('node:path');
 
 const compile = (filename, loader) =>
-  transformSync(fs.readFileSync(filename, 'utf8'), { loader, format: 'cjs', target: 'node20', sourcefile: filename }).code;
+  transformSync(fs.readFileSync(filename, 'utf8'), { loader, format: 'cjs', target: 'node20', sourcefile: filename })
+    .code;
 
 require.extensions['.ts'] = function loadTs(module, filename) {
   module._compile(compile(filename, 'ts'), filename);

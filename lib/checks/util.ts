@@ -72,9 +72,7 @@ export function parseQuantity(q: unknown): number | undefined {
 }
 
 /** Containers of a workload's pod template. */
-export function containers(
-  o: K8sObject | undefined,
-): Array<{
+export function containers(o: K8sObject | undefined): Array<{
   name: string;
   args?: string[];
   command?: string[];

@@ -1,0 +1,344 @@
+/**
+ * The stackcheck CLI: `verify`, `explain`, `serve`. Exit codes (CONTRACT.md): 0 nothing failing at
+ * or above --fail-on; 1 failures or error results; 2 bad usage or configuration; 3 the observed
+ * state could not be collected at all.
+ */
+import { writeFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { allChecks, findCheck } from '../checks';
+import { FAMILIES, type Family, type Severity } from '../checks/types';
+import { CollectError, ConfigError, UsageError, describeError } from '../errors';
+import { FORMATS, formatReport, isFormat, type Format } from '../report/format';
+import { serializeSnapshot } from '../snapshot/load';
+import { VERSION } from '../version';
+import { verify, type VerifySource } from '../verify';
+
+export interface CliIO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+function defaultIO(): CliIO {
+  return {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    stdoutIsTTY: !!process.stdout.isTTY,
+    stderrIsTTY: !!process.stderr.isTTY,
+    env: process.env,
+  };
+}
+
+const repeat = (v: string, prev: string[]) => [...prev, v];
+
+function parseFamilies(flag: string, v: string | undefined): Family[] | undefined {
+  if (v === undefined) return undefined;
+  const names = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = names.filter((n) => !(FAMILIES as readonly string[]).includes(n));
+  if (unknown.length)
+    throw new UsageError(
+      `${flag}: unknown check famil${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')} (known: ${FAMILIES.join(', ')})`,
+    );
+  return names as Family[];
+}
+
+function parseEnvPairs(pairs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of pairs) {
+    const i = p.indexOf('=');
+    if (i <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(p.slice(0, i)))
+      throw new UsageError(`--env ${p}: expected NAME=VALUE`);
+    out[p.slice(0, i)] = p.slice(i + 1);
+  }
+  return out;
+}
+
+interface VerifyFlags {
+  snapshot?: string;
+  cluster?: string;
+  region?: string;
+  kubeconfig?: string;
+  context?: string;
+  values: string[];
+  env: string[];
+  set: string[];
+  domain?: string;
+  certArn?: string;
+  release?: string;
+  namespace?: string;
+  checks?: string;
+  skip?: string;
+  prometheusUrl?: string;
+  grafanaUrl?: string;
+  format?: string;
+  output?: string;
+  failOn: string;
+  record?: string;
+  notify?: string;
+  notifyAlways?: boolean;
+  state?: string;
+  quiet?: boolean;
+  heartbeatMaxAge?: string;
+  timeout?: string;
+}
+
+async function runVerify(flags: VerifyFlags, io: CliIO): Promise<number> {
+  const sources = [
+    flags.snapshot && '--snapshot',
+    flags.cluster && !flags.kubeconfig && '--cluster',
+    flags.kubeconfig && '--kubeconfig',
+  ].filter(Boolean);
+  if (sources.length !== 1) {
+    throw new UsageError(
+      sources.length === 0
+        ? 'verify needs a source: --snapshot FILE, --cluster NAME, or --kubeconfig FILE (see stackcheck verify --help)'
+        : `verify takes exactly one source, got ${sources.join(' and ')}`,
+    );
+  }
+  const format = (flags.format ?? 'text') as string;
+  if (!isFormat(format)) throw new UsageError(`--format ${format}: expected one of ${FORMATS.join(', ')}`);
+  if (flags.failOn !== 'critical' && flags.failOn !== 'warning')
+    throw new UsageError(`--fail-on ${flags.failOn}: expected critical or warning`);
+  const checks = parseFamilies('--checks', flags.checks);
+  const skip = parseFamilies('--skip', flags.skip);
+  const heartbeatMaxAgeSeconds = flags.heartbeatMaxAge !== undefined ? Number(flags.heartbeatMaxAge) : undefined;
+  if (
+    heartbeatMaxAgeSeconds !== undefined &&
+    !(Number.isInteger(heartbeatMaxAgeSeconds) && heartbeatMaxAgeSeconds > 0)
+  ) {
+    throw new UsageError(`--heartbeat-max-age ${flags.heartbeatMaxAge}: expected a positive number of seconds`);
+  }
+  const timeoutSeconds = flags.timeout !== undefined ? Number(flags.timeout) : 120;
+  if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout ${flags.timeout}: expected a positive number of seconds`);
+  for (const [flag, url] of [
+    ['--prometheus-url', flags.prometheusUrl],
+    ['--grafana-url', flags.grafanaUrl],
+  ] as const) {
+    if (url !== undefined && !/^https?:\/\/[^\s/]+/.test(url))
+      throw new UsageError(`${flag} ${url}: expected an http(s) URL`);
+  }
+  if ((flags.notify || flags.notifyAlways) && !flags.state && flags.notify) {
+    // State is optional for --notify-always, required to detect change otherwise.
+    throw new UsageError(
+      '--notify needs --state FILE|dynamodb:TABLE to know what was already reported (or use --notify-always)',
+    );
+  }
+  let notifyModule: { notifyFromCli?: (...a: unknown[]) => Promise<{ lines: string[]; ok: boolean }> } | undefined;
+  if (flags.notify) {
+    const targets = flags.notify.split(',').map((s) => s.trim());
+    const bad = targets.filter((t) => t !== 'slack' && t !== 'sns');
+    if (bad.length) throw new UsageError(`--notify: unknown destination ${bad.join(', ')} (known: slack, sns)`);
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      notifyModule = require('../notify/cli');
+    } catch {
+      throw new UsageError('--notify is not available in this build of stackcheck');
+    }
+  }
+
+  const env = { ...io.env, ...parseEnvPairs(flags.env) };
+  const source: VerifySource = flags.snapshot
+    ? { snapshotFile: flags.snapshot }
+    : flags.kubeconfig
+      ? {
+          target: {
+            mode: 'kubeconfig',
+            kubeconfig: flags.kubeconfig,
+            context: flags.context,
+            cluster: flags.cluster,
+            region: flags.region,
+          },
+        }
+      : { target: { mode: 'eks', cluster: flags.cluster as string, region: flags.region } };
+  const progress = !flags.quiet && io.stderrIsTTY;
+  const outcome = await verify({
+    source,
+    valuesFiles: flags.values,
+    sets: flags.set,
+    env,
+    domain: flags.domain,
+    certArn: flags.certArn,
+    release: flags.release,
+    namespace: flags.namespace,
+    prometheusUrl: flags.prometheusUrl,
+    grafanaUrl: flags.grafanaUrl,
+    heartbeatMaxAgeSeconds,
+    checks,
+    skip,
+    failOn: flags.failOn as Severity,
+    deadline: Date.now() + timeoutSeconds * 1000,
+    onProgress: progress ? (m) => io.stderr(`\r\u001b[2K… ${m}`) : undefined,
+  });
+  if (progress) io.stderr('\r\u001b[2K');
+  if (!flags.quiet) for (const n of outcome.notes) io.stderr(`note: ${n}\n`);
+  if (flags.record) {
+    try {
+      writeFileSync(flags.record, serializeSnapshot(outcome.snapshot));
+    } catch (err) {
+      throw new ConfigError(`--record ${flags.record}: cannot write the file: ${describeError(err)}`, flags.record);
+    }
+  }
+  const color = format === 'text' && !flags.output && io.stdoutIsTTY && !io.env.NO_COLOR;
+  const text = formatReport(format as Format, outcome.report, {
+    snapshot: outcome.snapshot,
+    expected: outcome.expected,
+    color,
+  });
+  if (flags.output) {
+    try {
+      writeFileSync(flags.output, text);
+    } catch (err) {
+      throw new ConfigError(`--output ${flags.output}: cannot write the file: ${describeError(err)}`, flags.output);
+    }
+    if (!flags.quiet)
+      io.stderr(
+        `report written to ${flags.output} (${outcome.report.outcome}: ${outcome.report.summary.fail} failed, ${outcome.report.summary.error} errors)\n`,
+      );
+  } else io.stdout(text);
+  if (notifyModule?.notifyFromCli) {
+    const n = await notifyModule.notifyFromCli(outcome.report, {
+      targets: flags.notify,
+      always: !!flags.notifyAlways,
+      state: flags.state,
+      env,
+    });
+    for (const l of n.lines) io.stderr(`${l}\n`);
+  }
+  return outcome.exitCode;
+}
+
+function runExplain(code: string, io: CliIO): number {
+  const c = findCheck(code);
+  if (!c) {
+    io.stderr(`stackcheck: unknown check code ${code}; known codes: ${allChecks.map((x) => x.code).join(', ')}\n`);
+    return 2;
+  }
+  io.stdout(
+    [
+      `${c.code} — ${c.title}`,
+      `family:   ${c.family}`,
+      `severity: ${c.severity}`,
+      '',
+      c.description,
+      '',
+      `fix: ${c.remediation}`,
+      '',
+    ].join('\n'),
+  );
+  return 0;
+}
+
+export function buildProgram(io: CliIO, setResult: (p: Promise<number>) => void): Command {
+  const program = new Command('stackcheck')
+    .description('Verify and watch a kube-prometheus-stack install on Amazon EKS')
+    .version(VERSION, '-V, --version')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('verify')
+    .description('Compare the observed stack with the expected state and report findings')
+    .option('--snapshot <file>', 'replay a recorded snapshot (written by --record)')
+    .option('--cluster <name>', 'live: the EKS cluster (DescribeCluster + IAM token)')
+    .option('--region <region>', 'AWS region (default: the SDK configuration)')
+    .option('--kubeconfig <file>', 'live: Kubernetes through a kubeconfig (AWS part still live)')
+    .option('--context <name>', 'kubeconfig context')
+    .option('--values <file>', 'Helm values file, repeatable; ${VAR} substituted from the environment', repeat, [])
+    .option('--env <NAME=VALUE>', 'variable for substitution in values files, repeatable', repeat, [])
+    .option('--set <path=value>', 'Helm --set, repeatable', repeat, [])
+    .option('--domain <domain>', 'hosts are prometheus.<domain> and grafana.<domain>')
+    .option('--cert-arn <arn>', 'the ACM certificate the ALB should use')
+    .option('--release <name>', 'Helm release name (default kube-prometheus-stack)')
+    .option('--namespace <ns>', 'namespace (default monitoring)')
+    .option('--checks <families>', `only these families: ${FAMILIES.join(',')}`)
+    .option('--skip <families>', 'skip these families')
+    .option('--prometheus-url <url>', 'Prometheus URL (default https://prometheus.<domain>)')
+    .option('--grafana-url <url>', 'Grafana URL (default https://grafana.<domain>)')
+    .option('--heartbeat-max-age <seconds>', 'Watchdog heartbeat age that fails the heartbeat check (default 600)')
+    .addOption(new Option('--format <format>', 'report format').choices([...FORMATS]).default('text'))
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .addOption(
+      new Option('--fail-on <severity>', 'which failures make the exit code 1')
+        .choices(['critical', 'warning'])
+        .default('critical'),
+    )
+    .option('--record <file>', 'write the observed snapshot to a file')
+    .option('--notify <targets>', 'send the report to slack,sns when the state changed')
+    .option('--notify-always', 'send the report even when nothing changed')
+    .option('--state <store>', 'where the last results are kept: FILE or dynamodb:TABLE')
+    .option('--timeout <seconds>', 'deadline for a live collection (default 120)')
+    .option('-q, --quiet', 'no progress or notes on stderr')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 nothing failing at or above --fail-on; 1 failures or error results; 2 bad usage or configuration; 3 nothing could be collected.\n\nExample:\n  stackcheck verify --snapshot examples/healthy-snapshot.json --values examples/monitor-values.yaml --env MyDomain=example.com --env CERT_ARN=arn:aws:acm:…\n',
+    )
+    .action((flags: VerifyFlags) => setResult(runVerify(flags, io)));
+
+  program
+    .command('explain')
+    .description('Explain a check code: what it verifies and how to fix it')
+    .argument('<code>', 'check code, e.g. ALB003')
+    .action((code: string) => setResult(Promise.resolve(runExplain(code, io))));
+
+  program
+    .command('serve')
+    .description('Serve the HTTP Lambda handlers (Alertmanager webhook) on 127.0.0.1')
+    .requiredOption('--port <port>', 'port to listen on')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--state <store>', 'idempotency/heartbeat store: FILE or dynamodb:TABLE (default: memory)')
+    .action((flags: { port: string; host: string; state?: string }) => {
+      const port = Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UsageError(`--port ${flags.port}: expected a port number`);
+      let serve: { serveCommand: (o: { port: number; host?: string; state?: string }) => Promise<number> };
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        serve = require('./serve');
+      } catch {
+        throw new UsageError('serve is not available in this build of stackcheck');
+      }
+      setResult(serve.serveCommand({ port, host: flags.host, state: flags.state }));
+    });
+  return program;
+}
+
+export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
+  let result: Promise<number> | undefined;
+  const program = buildProgram(io, (p) => {
+    result = p;
+  });
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return 2;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return result ? await result : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+        return 0;
+      return 2; // commander already printed the message
+    }
+    const debug = io.env.STACKCHECK_DEBUG === '1';
+    if (err instanceof UsageError || err instanceof ConfigError) {
+      io.stderr(`stackcheck: ${err.message}\n`);
+      if (debug && err.stack) io.stderr(`${err.stack}\n`);
+      return 2;
+    }
+    if (err instanceof CollectError) {
+      io.stderr(`stackcheck: could not collect the observed state from ${err.source}: ${err.message}\n`);
+      if (debug && err.stack) io.stderr(`${err.stack}\n`);
+      return 3;
+    }
+    io.stderr(`stackcheck: internal error: ${describeError(err)}\n`);
+    if (debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The verify pipeline shared by the CLI and the Lambda:
+ * values → expected state; snapshot (file or live collection) → checks → report.
+ * Throws ConfigError (bad input, exit 2) or CollectError (nothing collected, exit 3); everything
+ * else that fails during collection is already an `error` result.
+ */
+import { allChecks } from './checks';
+import { runChecks } from './checks/run';
+import { FAMILIES, type Family, type Result, type Severity } from './checks/types';
+import type { CollectFn, CollectTarget } from './collect/types';
+import { deployedRelease } from './helm/release';
+import { buildReport, isFailing } from './report/build';
+import type { Report } from './report/types';
+import { buildExpected, type ExpectedInputs } from './spec/expected';
+import type { ExpectedState } from './spec/types';
+import { loadUserValues } from './spec/values';
+import { loadSnapshotFile } from './snapshot/load';
+import type { Snapshot } from './snapshot/types';
+
+export type VerifySource = { snapshotFile: string } | { target: CollectTarget };
+
+export interface VerifyOptions extends ExpectedInputs {
+  source: VerifySource;
+  valuesFiles: string[];
+  sets: string[];
+  /** Environment for envsubst (process.env merged with --env). */
+  env: Record<string, string | undefined>;
+  checks?: Family[];
+  skip?: Family[];
+  failOn?: Severity;
+  /** Whole-run deadline, ms since epoch (live collection). */
+  deadline?: number;
+  onProgress?: (message: string) => void;
+}
+
+export interface VerifyDeps {
+  collect?: CollectFn;
+  readFile?: (path: string) => string;
+}
+
+export interface VerifyOutcome {
+  report: Report;
+  snapshot: Snapshot;
+  expected: ExpectedState;
+  exitCode: 0 | 1;
+  /** Warnings for the operator (unset variables, values taken from the release, …). */
+  notes: string[];
+}
+
+export function selectedFamilies(checks?: Family[], skip?: Family[]): Family[] {
+  return FAMILIES.filter((f) => (!checks || checks.length === 0 || checks.includes(f)) && !(skip ?? []).includes(f));
+}
+
+function defaultCollect(): CollectFn {
+  // Loaded only for live runs, so --snapshot never loads the AWS or Kubernetes clients.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require('./collect/index') as { collectLive: CollectFn };
+  return mod.collectLive;
+}
+
+export async function verify(opts: VerifyOptions, deps: VerifyDeps = {}): Promise<VerifyOutcome> {
+  const notes: string[] = [];
+  const inputs: ExpectedInputs = {
+    release: opts.release,
+    namespace: opts.namespace,
+    domain: opts.domain,
+    certArn: opts.certArn,
+    prometheusUrl: opts.prometheusUrl,
+    grafanaUrl: opts.grafanaUrl,
+    heartbeatMaxAgeSeconds: opts.heartbeatMaxAgeSeconds,
+  };
+  const fromFiles = opts.valuesFiles.length > 0 || opts.sets.length > 0;
+  const user = fromFiles
+    ? loadUserValues({ valuesFiles: opts.valuesFiles, sets: opts.sets, env: opts.env }, deps.readFile)
+    : undefined;
+  if (user && user.unsetVariables.length > 0) {
+    notes.push(
+      `values files reference unset variables: ${user.unsetVariables.join(', ')} (set them or pass --env NAME=VALUE)`,
+    );
+  }
+  // What the collector needs to find things (from the files when given, else flags only).
+  const preliminary = buildExpected(user ?? { values: {} }, inputs, user ? 'files' : 'defaults');
+  const families = selectedFamilies(opts.checks, opts.skip);
+
+  let snapshot: Snapshot;
+  if ('snapshotFile' in opts.source) {
+    snapshot = loadSnapshotFile(opts.source.snapshotFile, deps.readFile);
+  } else {
+    const collect = deps.collect ?? defaultCollect();
+    snapshot = await collect(
+      opts.source.target,
+      {
+        namespace: preliminary.namespace,
+        release: preliminary.release,
+        albGroupName: preliminary.alb.groupName,
+        loadBalancerName: preliminary.alb.loadBalancerName,
+        certificateArns: preliminary.certificateArn ? [preliminary.certificateArn] : [],
+        prometheusUrl: preliminary.prometheus.url,
+        grafanaUrl: preliminary.grafana.url,
+      },
+      { families, deadline: opts.deadline, onProgress: opts.onProgress },
+    );
+  }
+
+  let expected: ExpectedState;
+  if (user) {
+    expected = buildExpected(user, inputs, 'files');
+  } else {
+    const rel = deployedRelease(snapshot.kubernetes.helmReleases.filter((r) => r.name === preliminary.release));
+    if (rel) {
+      expected = buildExpected({ values: rel.config, origins: {} }, inputs, 'release');
+      notes.push(
+        `no --values/--set: the values recorded in release ${rel.name} revision ${rel.revision} are the expectation`,
+      );
+    } else {
+      expected = buildExpected({ values: {} }, inputs, 'defaults');
+      notes.push('no --values/--set and no deployed release found: the chart defaults are the expectation');
+    }
+  }
+  notes.push(...expected.notes);
+
+  const results: Result[] = runChecks(allChecks, expected, snapshot, { checks: opts.checks, skip: opts.skip });
+  const startedAt = new Date(snapshot.collectedAt);
+  const failOn = opts.failOn ?? 'critical';
+  const report = buildReport({
+    cluster: snapshot.cluster,
+    startedAt,
+    // Replays of a recorded snapshot give the same report: time and duration are the collection's.
+    finishedAt: new Date(startedAt.getTime() + (snapshot.stats?.durationMs ?? 0)),
+    results,
+    failOn,
+    namespace: expected.namespace,
+    release: expected.release,
+    chartVersion: expected.chart.version,
+    collectedAt: snapshot.collectedAt,
+  });
+  return { report, snapshot, expected, exitCode: isFailing(results, failOn) ? 1 : 0, notes };
+}
