@@ -7,10 +7,10 @@ import type { Report } from '../types';
 export function mdEscape(s: unknown): string {
   return String(s)
     .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/\r?\n/g, '<br>')
     .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, '<br>');
 }
 
 const ICON = { pass: '✅', fail: '❌', error: '⚠️', skip: '⏭️' } as const;

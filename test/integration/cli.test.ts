@@ -1,0 +1,90 @@
+/**
+ * The CLI as users run it: `node bin/stackcheck.js` from the compiled dist/ (built once here).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '../..');
+const BIN = join(ROOT, 'bin/stackcheck.js');
+const CERT = 'arn:aws:acm:ap-northeast-2:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
+const LAB = [
+  '--values',
+  'examples/monitor-values.yaml',
+  '--env',
+  'MyDomain=example.com',
+  '--env',
+  `CERT_ARN=${CERT}`,
+  '--set',
+  'prometheus.prometheusSpec.scrapeInterval=15s',
+  '--set',
+  'prometheus.prometheusSpec.evaluationInterval=15s',
+];
+
+function cli(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    timeout: 60_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+beforeAll(() => {
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
+}, 120_000);
+
+describe('cli process', () => {
+  it('npm start equivalent: verifies the healthy example and exits 0', () => {
+    const r = cli(['verify', '--snapshot', 'examples/healthy-snapshot.json', ...LAB]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('PASS');
+  });
+
+  it('exits 1 on drift and prints JSON that matches the contract', () => {
+    const r = cli(['verify', '--snapshot', 'examples/drifted-snapshot.json', ...LAB, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.out);
+    expect(doc).toMatchObject({ tool: 'stackcheck', cluster: 'myeks', summary: { fail: 7 } });
+  });
+
+  it('exits 2 without a stack trace on a bad values file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stackcheck-'));
+    writeFileSync(join(dir, 'v.yaml'), '{ not: [yaml');
+    const r = cli(['verify', '--snapshot', 'examples/healthy-snapshot.json', '--values', join(dir, 'v.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('v.yaml: not valid YAML');
+    expect(r.err).not.toMatch(/\s+at .*\.js:\d+/);
+  });
+
+  it('writes a self-contained HTML report', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stackcheck-'));
+    const r = cli([
+      'verify',
+      '--snapshot',
+      'examples/drifted-snapshot.json',
+      ...LAB,
+      '--format',
+      'html',
+      '--output',
+      join(dir, 'r.html'),
+    ]);
+    expect(r.code).toBe(1);
+    const html = readFileSync(join(dir, 'r.html'), 'utf8');
+    expect(html).toMatch(/^<!DOCTYPE html>/);
+    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=["']https?:/);
+  });
+
+  it('prints --version and help', () => {
+    expect(cli(['--version']).out.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+    const h = cli(['--help']);
+    expect(h.code).toBe(0);
+    expect(h.out).toContain('verify');
+  });
+});

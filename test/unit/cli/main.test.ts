@@ -1,0 +1,177 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main, type CliIO } from '../../../lib/cli/main';
+import { LAB_CERT_ARN } from '../../support/factories/expected';
+
+const ROOT = join(__dirname, '../../..');
+const HEALTHY = join(ROOT, 'examples/healthy-snapshot.json');
+const DRIFTED = join(ROOT, 'examples/drifted-snapshot.json');
+const VALUES = join(ROOT, 'examples/monitor-values.yaml');
+const LAB = [
+  '--values',
+  VALUES,
+  '--env',
+  'MyDomain=example.com',
+  '--env',
+  `CERT_ARN=${LAB_CERT_ARN}`,
+  '--set',
+  'prometheus.prometheusSpec.scrapeInterval=15s',
+  '--set',
+  'prometheus.prometheusSpec.evaluationInterval=15s',
+];
+
+async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
+  let out = '';
+  let err = '';
+  const io: CliIO = {
+    stdout: (s) => (out += s),
+    stderr: (s) => (err += s),
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    env,
+  };
+  const code = await main(args, io);
+  return { code, out, err };
+}
+
+describe('cli: verify on a snapshot', () => {
+  it('exits 0 on the healthy example', async () => {
+    const r = await run(['verify', '--snapshot', HEALTHY, ...LAB]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/\n\d+ passed, 1 failed, 0 errors, \d+ skipped\n$/);
+  });
+
+  it('exits 1 on the drifted example and 0 with only warnings failing when --fail-on critical', async () => {
+    expect((await run(['verify', '--snapshot', DRIFTED, ...LAB])).code).toBe(1);
+    expect((await run(['verify', '--snapshot', HEALTHY, ...LAB, '--fail-on', 'warning'])).code).toBe(1);
+  });
+
+  it('uses the values recorded in the release when no --values/--set are given, and says so', async () => {
+    const r = await run(['verify', '--snapshot', HEALTHY, '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/values recorded in release kube-prometheus-stack revision 2/);
+    const report = JSON.parse(r.out);
+    expect(report.results.find((x: { code: string }) => x.code === 'HELM003').status).toBe('skip');
+  });
+
+  it('filters families with --checks and --skip', async () => {
+    const only = JSON.parse(
+      (await run(['verify', '--snapshot', HEALTHY, ...LAB, '--checks', 'alb,certificate', '--format', 'json'])).out,
+    );
+    expect(new Set(only.results.map((x: { check: string }) => x.check))).toEqual(new Set(['alb', 'certificate']));
+    const skipped = JSON.parse(
+      (await run(['verify', '--snapshot', HEALTHY, ...LAB, '--skip', 'alb', '--format', 'json'])).out,
+    );
+    expect(skipped.results.some((x: { check: string }) => x.check === 'alb')).toBe(false);
+  });
+
+  it('writes --output and --record; the recorded snapshot replays to the same JSON report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stackcheck-'));
+    const a = await run([
+      'verify',
+      '--snapshot',
+      DRIFTED,
+      ...LAB,
+      '--format',
+      'json',
+      '--record',
+      join(dir, 'rec.json'),
+      '--output',
+      join(dir, 'a.json'),
+    ]);
+    expect(a.code).toBe(1);
+    const b = await run([
+      'verify',
+      '--snapshot',
+      join(dir, 'rec.json'),
+      ...LAB,
+      '--format',
+      'json',
+      '--output',
+      join(dir, 'b.json'),
+    ]);
+    expect(b.code).toBe(1);
+    expect(readFileSync(join(dir, 'b.json'), 'utf8')).toBe(readFileSync(join(dir, 'a.json'), 'utf8'));
+  });
+});
+
+describe('cli: bad usage and configuration exit 2 with one clear line', () => {
+  const cases: Array<[string, string[], RegExp]> = [
+    ['no source', ['verify'], /needs a source/],
+    ['two sources', ['verify', '--snapshot', HEALTHY, '--cluster', 'x'], /exactly one source/],
+    [
+      'missing snapshot',
+      ['verify', '--snapshot', '/nonexistent/snap.json'],
+      /--snapshot \/nonexistent\/snap.json: cannot read the file: no such file/,
+    ],
+    [
+      'unparsable --set',
+      ['verify', '--snapshot', HEALTHY, '--set', 'novalue'],
+      /--set "novalue": key "novalue" has no value/,
+    ],
+    [
+      'unknown family',
+      ['verify', '--snapshot', HEALTHY, '--checks', 'alb,nope'],
+      /--checks: unknown check family nope/,
+    ],
+    ['bad --env', ['verify', '--snapshot', HEALTHY, '--env', 'noequals'], /--env noequals: expected NAME=VALUE/],
+    ['bad format', ['verify', '--snapshot', HEALTHY, '--format', 'pdf'], /pdf/],
+  ];
+  it.each(cases)('%s', async (_name, args, message) => {
+    const r = await run(args);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('a values file that is not YAML names the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stackcheck-'));
+    writeFileSync(join(dir, 'bad.yaml'), 'prometheus: [unclosed\n');
+    const r = await run(['verify', '--snapshot', HEALTHY, '--values', join(dir, 'bad.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${join(dir, 'bad.yaml')}: not valid YAML`);
+  });
+
+  it.each([
+    ['not JSON', '{"kind": ', /not valid JSON/],
+    ['another kind', '{"kind":"Other"}', /invalid snapshot: kind must be "StackcheckSnapshot"/],
+    ['a newer schema', '{"kind":"StackcheckSnapshot","schemaVersion":99}', /schemaVersion 99 is not supported/],
+  ])('an invalid snapshot (%s) names what is wrong', async (_n, content, message) => {
+    const dir = mkdtempSync(join(tmpdir(), 'stackcheck-'));
+    writeFileSync(join(dir, 's.json'), content);
+    const r = await run(['verify', '--snapshot', join(dir, 's.json')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+  });
+
+  it('a snapshot with a broken field names the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stackcheck-'));
+    const doc = JSON.parse(readFileSync(HEALTHY, 'utf8'));
+    doc.kubernetes.statefulSets = [{ spec: {} }];
+    writeFileSync(join(dir, 's.json'), JSON.stringify(doc));
+    const r = await run(['verify', '--snapshot', join(dir, 's.json')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('kubernetes.statefulSets[0] must be a Kubernetes object with metadata.name');
+  });
+});
+
+describe('cli: explain and help', () => {
+  it('explains a code', async () => {
+    const r = await run(['explain', 'alb003']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^ALB003 — HTTP listener redirects to HTTPS/);
+    expect(r.out).toContain('fix:');
+  });
+  it('rejects an unknown code with exit 2', async () => {
+    const r = await run(['explain', 'NOPE001']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('unknown check code NOPE001');
+  });
+  it('prints help with exit 0', async () => {
+    const r = await run(['verify', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('--snapshot <file>');
+    expect(r.out).toContain('Exit codes');
+  });
+});
