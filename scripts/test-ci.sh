@@ -4,10 +4,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(prometheus prometheus-alertmanager prometheus-node-exporter)
+# Debian packages the tests run for real: Prometheus, Alertmanager, node-exporter, and chromium
+# for the HTML report's browser test.
+declare -A debs=(
+  [/usr/bin/prometheus]=prometheus
+  [/usr/bin/prometheus-alertmanager]=prometheus-alertmanager
+  [/usr/bin/prometheus-node-exporter]=prometheus-node-exporter
+  [/usr/bin/chromium]=chromium
+)
 need=()
-for bin in /usr/bin/prometheus /usr/bin/prometheus-alertmanager /usr/bin/prometheus-node-exporter; do
-  [ -x "$bin" ] || need=("${debs[@]}")
+for bin in "${!debs[@]}"; do
+  [ -x "$bin" ] || need+=("${debs[$bin]}")
 done
 if [ "${#need[@]}" -gt 0 ]; then
   echo "== installing Debian packages: ${need[*]}"

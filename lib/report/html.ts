@@ -34,9 +34,12 @@ export interface PlacedBox extends Box {
   y: number;
 }
 
+/** Boxes per line; a layer with more wraps onto further lines, so the page stays readable. */
+export const MAX_COLS = 7;
+
 /** Rows by layer; within a row, boxes ordered by the mean position of their neighbours above. */
 export function layout(t: Topology): { boxes: PlacedBox[]; width: number; height: number } {
-  const rows = LAYERS.map((layer) => t.boxes.filter((b) => b.layer === layer)).filter((r) => r.length > 0);
+  const layers = LAYERS.map((layer) => t.boxes.filter((b) => b.layer === layer)).filter((r) => r.length > 0);
   const pos = new Map<string, number>();
   const neighbours = new Map<string, string[]>();
   for (const e of t.edges) {
@@ -44,9 +47,10 @@ export function layout(t: Topology): { boxes: PlacedBox[]; width: number; height
     neighbours.set(e.from, [...(neighbours.get(e.from) ?? []), e.to]);
   }
   const placed: PlacedBox[] = [];
-  const maxCols = Math.max(1, ...rows.map((r) => r.length));
-  const width = LABEL_W + PAD * 2 + maxCols * (BOX_W + GAP_X);
-  rows.forEach((row, rowIndex) => {
+  const cols = Math.min(MAX_COLS, Math.max(1, ...layers.map((r) => r.length)));
+  const width = LABEL_W + PAD * 2 + cols * (BOX_W + GAP_X);
+  let line = 0;
+  for (const row of layers) {
     const key = (b: Box) => {
       const xs = (neighbours.get(b.id) ?? []).map((n) => pos.get(n)).filter((x): x is number => x !== undefined);
       return xs.length ? xs.reduce((a, c) => a + c, 0) / xs.length : Number.POSITIVE_INFINITY;
@@ -55,15 +59,19 @@ export function layout(t: Topology): { boxes: PlacedBox[]; width: number; height
       .map((b, i) => ({ b, i, k: key(b) }))
       .sort((a, c) => (a.k === c.k ? a.i - c.i : a.k - c.k))
       .map((x) => x.b);
-    const rowWidth = ordered.length * (BOX_W + GAP_X) - GAP_X;
-    const startX = LABEL_W + PAD + (width - LABEL_W - PAD * 2 - rowWidth) / 2;
-    ordered.forEach((b, i) => {
-      const x = startX + i * (BOX_W + GAP_X);
-      pos.set(b.id, x + BOX_W / 2);
-      placed.push({ ...b, x, y: PAD + rowIndex * ROW_H });
-    });
-  });
-  return { boxes: placed, width, height: PAD * 2 + rows.length * ROW_H - (ROW_H - BOX_H) };
+    for (let start = 0; start < ordered.length; start += MAX_COLS) {
+      const chunk = ordered.slice(start, start + MAX_COLS);
+      const rowWidth = chunk.length * (BOX_W + GAP_X) - GAP_X;
+      const startX = LABEL_W + PAD + (width - LABEL_W - PAD * 2 - rowWidth) / 2;
+      chunk.forEach((b, i) => {
+        const x = startX + i * (BOX_W + GAP_X);
+        pos.set(b.id, x + BOX_W / 2);
+        placed.push({ ...b, x, y: PAD + line * ROW_H });
+      });
+      line += 1;
+    }
+  }
+  return { boxes: placed, width, height: PAD * 2 + line * ROW_H - (ROW_H - BOX_H) };
 }
 
 function tooltip(b: Box, results: readonly Result[]): string {
@@ -84,11 +92,10 @@ export function renderSvg(t: Topology, results: readonly Result[]): string {
     `<svg xmlns="http://www.w3.org/2000/svg" class="topology" viewBox="0 0 ${Math.ceil(width)} ${Math.ceil(height)}" width="${Math.ceil(width)}" height="${Math.ceil(height)}" role="img" aria-label="Topology of the monitoring stack">`,
     '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrowhead"/></marker></defs>',
   );
-  const rowLayers = [...new Set(boxes.map((b) => b.layer))];
-  rowLayers.forEach((layer) => {
-    const y = boxes.find((b) => b.layer === layer)!.y;
+  for (const layer of new Set(boxes.map((b) => b.layer))) {
+    const y = Math.min(...boxes.filter((b) => b.layer === layer).map((b) => b.y));
     parts.push(`<text class="layer" x="${PAD}" y="${y + BOX_H / 2 + 4}">${escapeHtml(layer)}</text>`);
-  });
+  }
   for (const e of t.edges) {
     const a = byId.get(e.from);
     const b = byId.get(e.to);
@@ -112,7 +119,7 @@ export function renderSvg(t: Topology, results: readonly Result[]): string {
     const inner = [
       `<rect x="${b.x}" y="${b.y}" width="${BOX_W}" height="${BOX_H}" rx="6"${b.missing ? ' stroke-dasharray="5 3"' : ''}/>`,
       `<text class="kind" x="${b.x + 8}" y="${b.y + 17}">${escapeHtml(truncate(b.kind, 28))}${b.missing ? ' · missing' : ''}</text>`,
-      `<text class="label" x="${b.x + 8}" y="${b.y + 35}">${escapeHtml(truncate(b.label, 30))}</text>`,
+      `<text class="label" x="${b.x + 8}" y="${b.y + 35}">${escapeHtml(truncate(b.label, 27))}</text>`,
       `<title>${escapeHtml(tooltip(b, results))}</title>`,
     ].join('');
     parts.push(
@@ -143,7 +150,7 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8p
 .toolbar { position: absolute; top: 24px; right: 24px; }
 button, select, label.filter { font: inherit; color: var(--fg); background: var(--panel); border:1px solid var(--line); border-radius:6px; padding:3px 10px; }
 .scroll { overflow:auto; border:1px solid var(--line); border-radius:8px; background:var(--panel); }
-svg.topology { display:block; }
+svg.topology { display:block; max-width: 100%; height: auto; }
 svg .layer { fill: var(--muted); font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .04em; }
 svg .box rect { stroke-width: 1.5; }
 svg .box text { font-size: 12px; fill: var(--fg); } svg .box text.kind { font-weight: 700; fill: var(--muted); font-size: 11px; }
