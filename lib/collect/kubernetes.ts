@@ -1,0 +1,291 @@
+/**
+ * The Kubernetes side of the snapshot: only list/get, one list per kind (per namespace), with
+ * limit/continue pagination. Objects are kept in their wire shape (dates as strings). Big lists
+ * are trimmed to what the checks read (the stack's pods, the PVs bound to the namespace's claims)
+ * so memory stays flat on large clusters.
+ */
+import {
+  ApiextensionsV1Api,
+  AppsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  NetworkingV1Api,
+  StorageV1Api,
+  type KubeConfig,
+} from '@kubernetes/client-node';
+import { kubeErrorCode, kubeErrorMessage } from '../adapters/kube';
+import { decodeReleaseSecret } from '../helm/release';
+import type { CollectionError, DataKey, K8sObject, KubernetesState } from '../snapshot/types';
+import { emptyKubernetesState } from '../snapshot/types';
+
+const PAGE = 500;
+
+export interface KubeCollectDeps {
+  kc: KubeConfig;
+  call: <T>(service: string, name: string, fn: () => Promise<T>) => Promise<T>;
+}
+
+export interface KubeCollectResult {
+  kubernetes: KubernetesState;
+  errors: CollectionError[];
+  collected: DataKey[];
+  /** Set when every call was refused with 401 (the token or credentials are not accepted). */
+  unauthorized: boolean;
+  calls: number;
+}
+
+/** Objects from the typed client back to wire shape: Dates → strings, undefined dropped, no managedFields. */
+function wire(o: unknown, apiVersion: string, kind: string): K8sObject {
+  const obj = JSON.parse(JSON.stringify(o, (k, v) => (k === 'managedFields' ? undefined : v))) as K8sObject;
+  return { apiVersion, kind, ...obj };
+}
+
+type ListPage = { items: unknown[]; metadata?: { _continue?: string; continue?: string } };
+
+async function listAll(page: (cont: string | undefined) => Promise<ListPage>): Promise<unknown[]> {
+  const items: unknown[] = [];
+  let cont: string | undefined;
+  do {
+    const out = await page(cont);
+    items.push(...(out.items ?? []));
+    cont = out.metadata?._continue ?? out.metadata?.continue;
+  } while (cont);
+  return items;
+}
+
+export async function collectKubernetes(
+  deps: KubeCollectDeps,
+  target: { namespace: string; release: string },
+  want: Set<DataKey>,
+  onIngresses: (ingresses: K8sObject[]) => void,
+): Promise<KubeCollectResult> {
+  const { kc, call } = deps;
+  const ns = target.namespace;
+  const core = kc.makeApiClient(CoreV1Api);
+  const apps = kc.makeApiClient(AppsV1Api);
+  const storage = kc.makeApiClient(StorageV1Api);
+  const net = kc.makeApiClient(NetworkingV1Api);
+  const ext = kc.makeApiClient(ApiextensionsV1Api);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const k = emptyKubernetesState();
+  const errors: CollectionError[] = [];
+  const collected: DataKey[] = [];
+  let attempted = 0;
+  let unauthorized = 0;
+
+  const task = async (
+    key: DataKey,
+    name: string,
+    resource: string,
+    verb: string,
+    fn: () => Promise<void>,
+    optionalCrd = false,
+  ) => {
+    if (!want.has(key)) return;
+    attempted += 1;
+    collected.push(key);
+    try {
+      await call('kubernetes', name, fn);
+    } catch (err) {
+      const code = kubeErrorCode(err);
+      // A custom resource whose CRD is not installed answers 404: there are none, that is data.
+      if (optionalCrd && code === 404) return;
+      if (code === 404 && key === 'k8s.namespaces') return;
+      if (code === 401) unauthorized += 1;
+      errors.push({
+        source: 'kubernetes',
+        call: name,
+        affects: [key],
+        message: kubeErrorMessage(err),
+        ...(code ? { code: String(code) } : { code: (err as { code?: string }).code ?? (err as Error).name }),
+        permission: `${verb} ${resource}${resource === 'secrets' || !['nodes', 'persistentvolumes', 'storageclasses', 'customresourcedefinitions', 'namespaces'].includes(resource) ? ` in namespace ${ns}` : ''}`,
+      });
+    } finally {
+      if (key === 'k8s.ingresses') onIngresses(k.ingresses);
+    }
+  };
+  const page = { limit: PAGE };
+  const nsPage = (cont?: string) => ({ namespace: ns, ...page, ...(cont ? { _continue: cont } : {}) });
+  const clusterPage = (cont?: string) => ({ ...page, ...(cont ? { _continue: cont } : {}) });
+  const cr = (group: string, version: string, plural: string) => (cont?: string) =>
+    custom.listNamespacedCustomObject({
+      group,
+      version,
+      namespace: ns,
+      plural,
+      ...page,
+      ...(cont ? { _continue: cont } : {}),
+    }) as Promise<ListPage>;
+
+  await Promise.all([
+    task('k8s.namespaces', `get namespace ${ns}`, 'namespaces', 'get', async () => {
+      k.namespaces = [wire(await core.readNamespace({ name: ns }), 'v1', 'Namespace')];
+    }),
+    task('k8s.nodes', 'list nodes', 'nodes', 'list', async () => {
+      k.nodes = (await listAll((c) => core.listNode(clusterPage(c)) as Promise<ListPage>))
+        .map((o) => wire(o, 'v1', 'Node'))
+        .map(trimNode);
+    }),
+    task('k8s.statefulSets', `list statefulsets (${ns})`, 'statefulsets', 'list', async () => {
+      k.statefulSets = (await listAll((c) => apps.listNamespacedStatefulSet(nsPage(c)) as Promise<ListPage>)).map((o) =>
+        wire(o, 'apps/v1', 'StatefulSet'),
+      );
+    }),
+    task('k8s.daemonSets', `list daemonsets (${ns})`, 'daemonsets', 'list', async () => {
+      k.daemonSets = (await listAll((c) => apps.listNamespacedDaemonSet(nsPage(c)) as Promise<ListPage>)).map((o) =>
+        wire(o, 'apps/v1', 'DaemonSet'),
+      );
+    }),
+    task('k8s.deployments', `list deployments (${ns})`, 'deployments', 'list', async () => {
+      k.deployments = (await listAll((c) => apps.listNamespacedDeployment(nsPage(c)) as Promise<ListPage>)).map((o) =>
+        wire(o, 'apps/v1', 'Deployment'),
+      );
+    }),
+    task('k8s.pods', `list pods (${ns})`, 'pods', 'list', async () => {
+      // Only what the checks read: owner, node, phase, readiness.
+      k.pods = (await listAll((c) => core.listNamespacedPod(nsPage(c)) as Promise<ListPage>)).map((o) =>
+        trimPod(wire(o, 'v1', 'Pod')),
+      );
+    }),
+    task('k8s.services', `list services (${ns})`, 'services', 'list', async () => {
+      k.services = (await listAll((c) => core.listNamespacedService(nsPage(c)) as Promise<ListPage>)).map((o) =>
+        wire(o, 'v1', 'Service'),
+      );
+    }),
+    task(
+      'k8s.persistentVolumeClaims',
+      `list persistentvolumeclaims (${ns})`,
+      'persistentvolumeclaims',
+      'list',
+      async () => {
+        k.persistentVolumeClaims = (
+          await listAll((c) => core.listNamespacedPersistentVolumeClaim(nsPage(c)) as Promise<ListPage>)
+        ).map((o) => wire(o, 'v1', 'PersistentVolumeClaim'));
+      },
+    ),
+    task('k8s.persistentVolumes', 'list persistentvolumes', 'persistentvolumes', 'list', async () => {
+      const all = (await listAll((c) => core.listPersistentVolume(clusterPage(c)) as Promise<ListPage>)).map((o) =>
+        wire(o, 'v1', 'PersistentVolume'),
+      );
+      // Keep the volumes whose claim is in the namespace (the checks follow claim → volume).
+      k.persistentVolumes = all.filter((pv) => pv.spec?.claimRef?.namespace === ns);
+    }),
+    task('k8s.storageClasses', 'list storageclasses', 'storageclasses', 'list', async () => {
+      k.storageClasses = (await listAll((c) => storage.listStorageClass(clusterPage(c)) as Promise<ListPage>)).map(
+        (o) => wire(o, 'storage.k8s.io/v1', 'StorageClass'),
+      );
+    }),
+    task('k8s.ingresses', `list ingresses (${ns})`, 'ingresses', 'list', async () => {
+      k.ingresses = (await listAll((c) => net.listNamespacedIngress(nsPage(c)) as Promise<ListPage>)).map((o) =>
+        wire(o, 'networking.k8s.io/v1', 'Ingress'),
+      );
+    }),
+    task(
+      'k8s.customResourceDefinitions',
+      'list customresourcedefinitions',
+      'customresourcedefinitions',
+      'list',
+      async () => {
+        k.customResourceDefinitions = (
+          await listAll((c) => ext.listCustomResourceDefinition(clusterPage(c)) as Promise<ListPage>)
+        ).map((o) => trimCrd(wire(o, 'apiextensions.k8s.io/v1', 'CustomResourceDefinition')));
+      },
+    ),
+    task(
+      'k8s.serviceMonitors',
+      `list servicemonitors (${ns})`,
+      'servicemonitors.monitoring.coreos.com',
+      'list',
+      async () => {
+        k.serviceMonitors = (await listAll(cr('monitoring.coreos.com', 'v1', 'servicemonitors'))) as K8sObject[];
+      },
+      true,
+    ),
+    task(
+      'k8s.prometheuses',
+      `list prometheuses (${ns})`,
+      'prometheuses.monitoring.coreos.com',
+      'list',
+      async () => {
+        k.prometheuses = (await listAll(cr('monitoring.coreos.com', 'v1', 'prometheuses'))) as K8sObject[];
+      },
+      true,
+    ),
+    task(
+      'k8s.targetGroupBindings',
+      `list targetgroupbindings (${ns})`,
+      'targetgroupbindings.elbv2.k8s.aws',
+      'list',
+      async () => {
+        k.targetGroupBindings = (await listAll(cr('elbv2.k8s.aws', 'v1beta1', 'targetgroupbindings'))) as K8sObject[];
+      },
+      true,
+    ),
+    task('k8s.helmReleases', `list secrets (${ns}, owner=helm,name=${target.release})`, 'secrets', 'list', async () => {
+      const secrets = await listAll(
+        (c) =>
+          core.listNamespacedSecret({
+            ...nsPage(c),
+            labelSelector: `owner=helm,name=${target.release}`,
+          }) as Promise<ListPage>,
+      );
+      k.helmReleases = [];
+      for (const s of secrets) {
+        const secret = wire(s, 'v1', 'Secret');
+        try {
+          k.helmReleases.push(decodeReleaseSecret(secret));
+        } catch (err) {
+          errors.push({
+            source: 'kubernetes',
+            call: `decode ${secret.metadata.name}`,
+            affects: ['k8s.helmReleases'],
+            message: (err as Error).message,
+            resource: `Secret/${ns}/${secret.metadata.name}`,
+          });
+        }
+      }
+    }),
+  ]);
+  return {
+    kubernetes: k,
+    errors,
+    collected,
+    unauthorized: attempted > 0 && unauthorized === attempted,
+    calls: attempted,
+  };
+}
+
+function trimPod(p: K8sObject): K8sObject {
+  return {
+    apiVersion: p.apiVersion,
+    kind: p.kind,
+    metadata: {
+      name: p.metadata.name,
+      namespace: p.metadata.namespace,
+      labels: p.metadata.labels,
+      ownerReferences: p.metadata.ownerReferences,
+    },
+    spec: { nodeName: p.spec?.nodeName },
+    status: { phase: p.status?.phase, conditions: p.status?.conditions, podIP: p.status?.podIP },
+  };
+}
+
+function trimNode(n: K8sObject): K8sObject {
+  return {
+    apiVersion: n.apiVersion,
+    kind: n.kind,
+    metadata: { name: n.metadata.name, labels: n.metadata.labels },
+    spec: { unschedulable: n.spec?.unschedulable, taints: n.spec?.taints },
+    status: { conditions: (n.status?.conditions ?? []).filter((c: { type?: string }) => c.type === 'Ready') },
+  };
+}
+
+function trimCrd(c: K8sObject): K8sObject {
+  return {
+    apiVersion: c.apiVersion,
+    kind: c.kind,
+    metadata: { name: c.metadata.name },
+    spec: { group: c.spec?.group, names: c.spec?.names },
+    status: { conditions: c.status?.conditions },
+  };
+}

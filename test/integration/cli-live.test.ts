@@ -1,0 +1,218 @@
+/**
+ * `stackcheck verify --cluster` end to end: the CLI process, the real SDK clients and
+ * @kubernetes/client-node, the loopback fakes seeded with the lab and with each drift.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Snapshot } from '../../lib/snapshot/types';
+import {
+  LAB_HTTP_LISTENER_ARN,
+  LAB_HTTPS_LISTENER_ARN,
+  LAB_RULE_GRAFANA_ARN,
+  forwardAction,
+  labAwsState,
+  makeCertificate,
+  target,
+} from '../support/factories/aws';
+import { LAB_CERT_ARN } from '../support/factories/expected';
+import {
+  LAB_TG_GRAFANA_ARN,
+  LAB_TG_PROMETHEUS_ARN,
+  labKubernetesState,
+  makePvc,
+  makeTargetGroupBinding,
+  nodeName,
+} from '../support/factories/k8s';
+import { startLabFakes, type LabFakes } from '../support/fakes/lab';
+
+const ROOT = join(__dirname, '../..');
+const ARGS = [
+  'verify',
+  '--cluster',
+  'myeks',
+  '--region',
+  'ap-northeast-2',
+  '--domain',
+  'example.com',
+  '--cert-arn',
+  LAB_CERT_ARN,
+  '--skip',
+  'prometheus,grafana,heartbeat',
+  '--format',
+  'json',
+];
+
+let lab: LabFakes;
+
+function cli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/stackcheck.js'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...lab.env, NO_COLOR: '1' },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+function failing(out: string): string[] {
+  const doc = JSON.parse(out) as { results: Array<{ code: string; status: string; resource: string }> };
+  return doc.results.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => `${r.code} ${r.resource}`);
+}
+
+beforeAll(async () => {
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')],
+    { cwd: ROOT },
+  );
+  lab = await startLabFakes();
+}, 120_000);
+afterAll(async () => {
+  expect(lab.kube.writes()).toEqual([]);
+  await lab.stop();
+});
+beforeEach(() => {
+  lab.aws.state = labAwsState();
+  lab.kube.state = labKubernetesState();
+});
+
+describe('stackcheck verify --cluster (live, on loopback fakes)', () => {
+  it('passes on the healthy lab (exit 0; only the external-URL warning)', async () => {
+    const r = await cli(ARGS);
+    expect(r.err).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    expect(failing(r.out)).toEqual(['WRK008 StatefulSet/monitoring/prometheus-kube-prometheus-stack-prometheus']);
+    expect(JSON.parse(r.out).cluster).toBe('myeks');
+  }, 30_000);
+
+  const drifts: Array<[string, () => void, string]> = [
+    [
+      'redirect missing',
+      () => (lab.aws.state.listeners.find((l) => l.Port === 80)!.DefaultActions = [forwardAction(LAB_TG_GRAFANA_ARN)]),
+      `ALB003 ${LAB_HTTP_LISTENER_ARN}`,
+    ],
+    [
+      'hosts routed to the wrong target group',
+      () => (lab.aws.state.rules[LAB_HTTPS_LISTENER_ARN][1].Actions = [forwardAction(LAB_TG_PROMETHEUS_ARN)]),
+      `ALB004 ${LAB_RULE_GRAFANA_ARN}`,
+    ],
+    [
+      'unhealthy target',
+      () =>
+        (lab.aws.state.targetHealth[LAB_TG_GRAFANA_ARN] = [
+          target('192.168.2.61', 3000, 'unhealthy', 'Target.Timeout'),
+        ]),
+      `ALB008 ${LAB_TG_GRAFANA_ARN}`,
+    ],
+    [
+      'PVC Pending',
+      () =>
+        (lab.kube.state.persistentVolumeClaims[1] = makePvc({
+          name: 'kube-prometheus-stack-grafana',
+          phase: 'Pending',
+          size: '10Gi',
+        })),
+      'STO001 PersistentVolumeClaim/monitoring/kube-prometheus-stack-grafana',
+    ],
+    [
+      'node-exporter not on all nodes',
+      () => {
+        lab.kube.state.pods = lab.kube.state.pods.filter((p) => p.spec?.nodeName !== nodeName(1));
+        Object.assign(lab.kube.state.daemonSets[0].status, { desiredNumberScheduled: 2, numberReady: 2 });
+      },
+      'WRK003 DaemonSet/monitoring/kube-prometheus-stack-prometheus-node-exporter',
+    ],
+    [
+      'certificate expiring',
+      () =>
+        (lab.aws.state.certificates[LAB_CERT_ARN] = makeCertificate({
+          NotAfter: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+        })),
+      `CRT002 ${LAB_CERT_ARN}`,
+    ],
+    [
+      'certificate not covering a host',
+      () =>
+        (lab.aws.state.certificates[LAB_CERT_ARN] = makeCertificate({
+          NotAfter: new Date(Date.now() + 300 * 86_400_000).toISOString(),
+          SubjectAlternativeNames: ['example.com', 'prometheus.example.com'],
+        })),
+      `CRT003 ${LAB_CERT_ARN}`,
+    ],
+    [
+      'TargetGroupBinding pointing at a target group the ALB does not use',
+      () =>
+        (lab.kube.state.targetGroupBindings[0] = makeTargetGroupBinding(
+          'k8s-monitori-kubeprom-3f1c2a9b7e',
+          'arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:targetgroup/k8s-monitori-kubeprom-0000000000/0000000000000000',
+          { name: 'kube-prometheus-stack-prometheus', port: 9090 },
+        )),
+      'ALB006 TargetGroupBinding/monitoring/k8s-monitori-kubeprom-3f1c2a9b7e',
+    ],
+  ];
+  it.each(drifts)(
+    'reports %s on the right resource (exit 1)',
+    async (_name, seed, expected) => {
+      seed();
+      const r = await cli(ARGS);
+      expect(r.code).toBe(1);
+      expect(failing(r.out)).toContain(expected);
+    },
+    30_000,
+  );
+
+  it('--record then --snapshot gives a byte-identical report', async () => {
+    lab.aws.state.targetHealth[LAB_TG_GRAFANA_ARN] = [target('192.168.2.61', 3000, 'draining')];
+    const dir = mkdtempSync(join(tmpdir(), 'stackcheck-rec-'));
+    const live = await cli([...ARGS, '--record', join(dir, 'snap.json')]);
+    const replay = await cli([
+      'verify',
+      '--snapshot',
+      join(dir, 'snap.json'),
+      '--domain',
+      'example.com',
+      '--cert-arn',
+      LAB_CERT_ARN,
+      '--skip',
+      'prometheus,grafana,heartbeat',
+      '--format',
+      'json',
+    ]);
+    expect(replay.code).toBe(live.code);
+    expect(replay.out).toBe(live.out);
+    const snap = JSON.parse(readFileSync(join(dir, 'snap.json'), 'utf8')) as Snapshot;
+    expect(snap.source).toBe('eks');
+    // Secrets: only the decoded (and redacted) Helm release is kept, never Secret data.
+    expect(JSON.stringify(snap)).not.toContain('prom-operator');
+  }, 30_000);
+
+  it('exits 3 when the API server refuses the token', async () => {
+    lab.kube.credentials = { accessKeyId: 'AKIDOTHER', secretAccessKey: 'nope' };
+    try {
+      const r = await cli(ARGS);
+      expect(r.code).toBe(3);
+      expect(r.err).toMatch(/401 Unauthorized/);
+    } finally {
+      lab.kube.credentials = { accessKeyId: 'AKIDSTACKCHECKTEST', secretAccessKey: 'stackcheck-test-secret-key' };
+    }
+  }, 30_000);
+
+  it('turns AccessDenied into error results and exit 1, not a crash', async () => {
+    lab.aws.faults.set('DescribeTargetHealth', { kind: 'accessDenied' });
+    try {
+      const r = await cli(ARGS);
+      expect(r.code).toBe(1);
+      const doc = JSON.parse(r.out);
+      expect(doc.summary.error).toBeGreaterThan(0);
+      expect(doc.results.find((x: { code: string }) => x.code === 'ALB008').message).toContain('DescribeTargetHealth');
+    } finally {
+      lab.aws.faults.clear();
+    }
+  }, 30_000);
+});

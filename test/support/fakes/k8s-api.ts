@@ -1,0 +1,324 @@
+/**
+ * A loopback fake of the Kubernetes API server (HTTPS with a test CA), serving a KubernetesState
+ * the way the real API does: `kind: XList` with `metadata.resourceVersion`, `limit`/`continue`
+ * pagination, label selectors on Secrets, `Status` objects for 401/403/404. It authenticates like
+ * EKS: the bearer token must be a well-formed EKS token (a presigned STS GetCallerIdentity URL
+ * signed with `x-k8s-aws-id: <cluster>`), whose signature is checked against the test credentials.
+ * Every request is recorded, so tests can assert that stackcheck never writes.
+ */
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { decodeEksToken } from '../../../lib/adapters/eks-auth';
+import { encodeReleaseSecret } from '../../../lib/helm/release';
+import type { K8sObject, KubernetesState } from '../../../lib/snapshot/types';
+import { FaultPlan, sleep } from './faults';
+import { testPki } from './tls';
+
+export interface K8sRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  status: number;
+}
+
+interface Route {
+  re: RegExp;
+  list: (
+    s: KubernetesState,
+    m: RegExpMatchArray,
+  ) => { kind: string; apiVersion: string; items: K8sObject[] } | undefined;
+  name: string;
+}
+
+function inNs(list: K8sObject[], ns: string): K8sObject[] {
+  return list.filter((o) => o.metadata.namespace === ns);
+}
+
+export class FakeKubeApi {
+  state: KubernetesState;
+  readonly requests: K8sRequest[] = [];
+  readonly faults = new FaultPlan();
+  /** Credentials the token must be signed with (those of FakeAws.env()). */
+  credentials = { accessKeyId: 'AKIDSTACKCHECKTEST', secretAccessKey: 'stackcheck-test-secret-key' };
+  cluster: string;
+  region = 'ap-northeast-2';
+  /** Accept any bearer (kubeconfig mode) instead of EKS tokens. */
+  staticToken?: string;
+  private server?: Server;
+  url = '';
+
+  constructor(state: KubernetesState, cluster = 'myeks') {
+    this.state = state;
+    this.cluster = cluster;
+  }
+
+  private routes(): Route[] {
+    const secrets = (s: KubernetesState, ns: string) =>
+      s.helmReleases
+        .filter((r) => r.namespace === ns)
+        .map((r) =>
+          encodeReleaseSecret({
+            name: r.name,
+            namespace: r.namespace,
+            revision: r.revision,
+            status: r.status,
+            chartName: r.chart.name,
+            chartVersion: r.chart.version,
+            appVersion: r.chart.appVersion,
+            config: r.config,
+            manifest: r.manifest,
+            lastDeployed: r.lastDeployed,
+          }),
+        );
+    const nsList =
+      (kind: string, apiVersion: string, pick: (s: KubernetesState) => K8sObject[]) =>
+      (s: KubernetesState, m: RegExpMatchArray) => ({ kind: `${kind}List`, apiVersion, items: inNs(pick(s), m[1]) });
+    const clusterList =
+      (kind: string, apiVersion: string, pick: (s: KubernetesState) => K8sObject[]) => (s: KubernetesState) => ({
+        kind: `${kind}List`,
+        apiVersion,
+        items: pick(s),
+      });
+    return [
+      { name: 'list nodes', re: /^\/api\/v1\/nodes$/, list: clusterList('Node', 'v1', (s) => s.nodes) },
+      {
+        name: 'list persistentvolumes',
+        re: /^\/api\/v1\/persistentvolumes$/,
+        list: clusterList('PersistentVolume', 'v1', (s) => s.persistentVolumes),
+      },
+      { name: 'list pods', re: /^\/api\/v1\/namespaces\/([^/]+)\/pods$/, list: nsList('Pod', 'v1', (s) => s.pods) },
+      {
+        name: 'list services',
+        re: /^\/api\/v1\/namespaces\/([^/]+)\/services$/,
+        list: nsList('Service', 'v1', (s) => s.services),
+      },
+      {
+        name: 'list persistentvolumeclaims',
+        re: /^\/api\/v1\/namespaces\/([^/]+)\/persistentvolumeclaims$/,
+        list: nsList('PersistentVolumeClaim', 'v1', (s) => s.persistentVolumeClaims),
+      },
+      {
+        name: 'list secrets',
+        re: /^\/api\/v1\/namespaces\/([^/]+)\/secrets$/,
+        list: (s, m) => ({ kind: 'SecretList', apiVersion: 'v1', items: secrets(s, m[1]) }),
+      },
+      {
+        name: 'list statefulsets',
+        re: /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/statefulsets$/,
+        list: nsList('StatefulSet', 'apps/v1', (s) => s.statefulSets),
+      },
+      {
+        name: 'list daemonsets',
+        re: /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/daemonsets$/,
+        list: nsList('DaemonSet', 'apps/v1', (s) => s.daemonSets),
+      },
+      {
+        name: 'list deployments',
+        re: /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments$/,
+        list: nsList('Deployment', 'apps/v1', (s) => s.deployments),
+      },
+      {
+        name: 'list storageclasses',
+        re: /^\/apis\/storage\.k8s\.io\/v1\/storageclasses$/,
+        list: clusterList('StorageClass', 'storage.k8s.io/v1', (s) => s.storageClasses),
+      },
+      {
+        name: 'list ingresses',
+        re: /^\/apis\/networking\.k8s\.io\/v1\/namespaces\/([^/]+)\/ingresses$/,
+        list: nsList('Ingress', 'networking.k8s.io/v1', (s) => s.ingresses),
+      },
+      {
+        name: 'list customresourcedefinitions',
+        re: /^\/apis\/apiextensions\.k8s\.io\/v1\/customresourcedefinitions$/,
+        list: clusterList('CustomResourceDefinition', 'apiextensions.k8s.io/v1', (s) => s.customResourceDefinitions),
+      },
+      {
+        name: 'list servicemonitors',
+        re: /^\/apis\/monitoring\.coreos\.com\/v1\/namespaces\/([^/]+)\/servicemonitors$/,
+        list: nsList('ServiceMonitor', 'monitoring.coreos.com/v1', (s) => s.serviceMonitors),
+      },
+      {
+        name: 'list prometheuses',
+        re: /^\/apis\/monitoring\.coreos\.com\/v1\/namespaces\/([^/]+)\/prometheuses$/,
+        list: nsList('Prometheus', 'monitoring.coreos.com/v1', (s) => s.prometheuses),
+      },
+      {
+        name: 'list targetgroupbindings',
+        re: /^\/apis\/elbv2\.k8s\.aws\/v1beta1\/namespaces\/([^/]+)\/targetgroupbindings$/,
+        list: nsList('TargetGroupBinding', 'elbv2.k8s.aws/v1beta1', (s) => s.targetGroupBindings),
+      },
+    ];
+  }
+
+  async start(): Promise<string> {
+    const pki = testPki();
+    this.server = createServer({ cert: pki.certPem, key: pki.keyPem }, (req, res) => {
+      this.handle(req, res).catch((err) => this.status(res, 500, 'InternalError', String(err)));
+    });
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.url = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+
+  writes(): K8sRequest[] {
+    return this.requests.filter((r) => r.method !== 'GET');
+  }
+
+  private status(res: ServerResponse, code: number, reason: string, message: string): void {
+    if (res.headersSent) return;
+    res
+      .writeHead(code, { 'content-type': 'application/json' })
+      .end(
+        JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code }),
+      );
+  }
+
+  /** Checks the EKS token: prefix, presigned GetCallerIdentity, signed x-k8s-aws-id, fresh, valid signature. */
+  async verifyToken(token: string): Promise<string | undefined> {
+    let url: URL;
+    try {
+      url = decodeEksToken(token);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    const q = Object.fromEntries(url.searchParams);
+    if (q.Action !== 'GetCallerIdentity' || q.Version !== '2011-06-15') return 'not a GetCallerIdentity URL';
+    if (!(q['X-Amz-SignedHeaders'] ?? '').split(';').includes('x-k8s-aws-id')) return 'x-k8s-aws-id is not signed';
+    if (q['X-Amz-Expires'] !== '60') return 'X-Amz-Expires is not 60';
+    const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(q['X-Amz-Date'] ?? '');
+    if (!m) return 'X-Amz-Date is malformed';
+    const date = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
+    if (Date.now() - date.getTime() > 15 * 60_000) return 'token expired';
+    const query = { ...q };
+    delete query['X-Amz-Signature'];
+    const claimed = q['X-Amz-Signature'];
+    const host = url.host;
+    const req = new HttpRequest({
+      method: 'GET',
+      protocol: url.protocol,
+      hostname: url.hostname,
+      ...(url.port ? { port: Number(url.port) } : {}),
+      path: url.pathname,
+      query: { Action: q.Action, Version: q.Version },
+      headers: { host, 'x-k8s-aws-id': this.cluster },
+    });
+    const signer = new SignatureV4({
+      credentials: this.credentials,
+      region: this.region,
+      service: 'sts',
+      sha256: Sha256,
+    });
+    const signed = await signer.presign(req, { expiresIn: 60, signingDate: date });
+    if (signed.query?.['X-Amz-Signature'] !== claimed)
+      return 'signature does not match (wrong cluster, credentials or region)';
+    return undefined;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const u = new URL(req.url ?? '/', 'https://localhost');
+    const query = Object.fromEntries(u.searchParams);
+    const record = (status: number) =>
+      this.requests.push({ method: req.method ?? 'GET', path: u.pathname, query, status });
+    const auth = req.headers.authorization ?? '';
+    const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
+    const problem =
+      this.staticToken !== undefined
+        ? token === this.staticToken
+          ? undefined
+          : 'unknown token'
+        : await this.verifyToken(token);
+    if (problem) {
+      record(401);
+      return this.status(res, 401, 'Unauthorized', `Unauthorized (${problem})`);
+    }
+    if (this.faults.latencyMs) await sleep(this.faults.latencyMs);
+    const routes = this.routes();
+    const nsGet = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(u.pathname);
+    const route = routes.find((r) => r.re.test(u.pathname));
+    const callName = nsGet ? 'get namespace' : (route?.name ?? u.pathname);
+    const fault = this.faults.take(callName);
+    if (fault) {
+      record(fault.kind === 'accessDenied' ? 403 : fault.kind === 'unauthorized' ? 401 : 500);
+      if (fault.kind === 'hang') return;
+      if (fault.kind === 'accessDenied')
+        return this.status(
+          res,
+          403,
+          'Forbidden',
+          `${callName.replace('list ', '')} is forbidden: User "stackcheck" cannot ${callName.split(' ')[0]} resource`,
+        );
+      if (fault.kind === 'unauthorized') return this.status(res, 401, 'Unauthorized', 'Unauthorized');
+      if (fault.kind === 'throttle') {
+        res
+          .writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' })
+          .end(
+            JSON.stringify({
+              kind: 'Status',
+              apiVersion: 'v1',
+              status: 'Failure',
+              reason: 'TooManyRequests',
+              code: 429,
+              message: 'Too many requests',
+            }),
+          );
+        return;
+      }
+      if (fault.kind === 'malformed') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"kind":"List","items":[{');
+        return;
+      }
+      return this.status(res, 500, 'InternalError', 'etcdserver: request timed out');
+    }
+    if (req.method !== 'GET') {
+      record(405);
+      return this.status(res, 405, 'MethodNotAllowed', 'this fake API server is read-only');
+    }
+    if (nsGet) {
+      const ns = this.state.namespaces.find((n) => n.metadata.name === nsGet[1]);
+      record(ns ? 200 : 404);
+      if (!ns) return this.status(res, 404, 'NotFound', `namespaces "${nsGet[1]}" not found`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(ns));
+      return;
+    }
+    const m = route ? u.pathname.match(route.re) : null;
+    const listed = route && m ? route.list(this.state, m) : undefined;
+    if (!route || !listed) {
+      record(404);
+      return this.status(res, 404, 'NotFound', 'the server could not find the requested resource');
+    }
+    let items = listed.items;
+    const selector = query.labelSelector;
+    if (selector) {
+      const pairs = selector.split(',').map((p) => p.split('='));
+      items = items.filter((o) => pairs.every(([k, v]) => o.metadata.labels?.[k] === v));
+    }
+    const limit = Number(query.limit ?? 0);
+    const start = query.continue ? Number(Buffer.from(query.continue, 'base64').toString()) : 0;
+    const page = limit > 0 ? items.slice(start, start + limit) : items.slice(start);
+    const next =
+      limit > 0 && start + limit < items.length ? Buffer.from(String(start + limit)).toString('base64') : undefined;
+    record(200);
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(
+        JSON.stringify({
+          kind: listed.kind,
+          apiVersion: listed.apiVersion,
+          metadata: {
+            resourceVersion: '123456',
+            ...(next ? { continue: next, remainingItemCount: items.length - start - limit } : {}),
+          },
+          items: page,
+        }),
+      );
+  }
+}

@@ -1,0 +1,43 @@
+/** Boots the loopback fakes (AWS + Kubernetes API) seeded with the lab's healthy stack. */
+import type { AwsState, KubernetesState } from '../../../lib/snapshot/types';
+import { labAwsState } from '../factories/aws';
+import { labKubernetesState, type LabK8sOptions } from '../factories/k8s';
+import { FakeAws } from './aws';
+import { FakeKubeApi } from './k8s-api';
+import { testPki } from './tls';
+
+export interface LabFakes {
+  aws: FakeAws;
+  kube: FakeKubeApi;
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function startLabFakes(
+  opts: LabK8sOptions & { kubernetes?: KubernetesState; awsState?: AwsState } = {},
+): Promise<LabFakes> {
+  const aws = new FakeAws(opts.awsState ?? labAwsState());
+  const kube = new FakeKubeApi(opts.kubernetes ?? labKubernetesState(opts));
+  await Promise.all([aws.start(), kube.start()]);
+  aws.clusters.set('myeks', { name: 'myeks', endpoint: kube.url, caPem: testPki().caPem });
+  return {
+    aws,
+    kube,
+    env: aws.env(),
+    async stop() {
+      await Promise.all([aws.stop(), kube.stop()]);
+    },
+  };
+}
+
+/** Sets env vars for the duration of a test file; returns a restore function. */
+export function useEnv(vars: Record<string, string>): () => void {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  return () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+}
