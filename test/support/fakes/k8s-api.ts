@@ -258,18 +258,16 @@ export class FakeKubeApi {
         );
       if (fault.kind === 'unauthorized') return this.status(res, 401, 'Unauthorized', 'Unauthorized');
       if (fault.kind === 'throttle') {
-        res
-          .writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' })
-          .end(
-            JSON.stringify({
-              kind: 'Status',
-              apiVersion: 'v1',
-              status: 'Failure',
-              reason: 'TooManyRequests',
-              code: 429,
-              message: 'Too many requests',
-            }),
-          );
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' }).end(
+          JSON.stringify({
+            kind: 'Status',
+            apiVersion: 'v1',
+            status: 'Failure',
+            reason: 'TooManyRequests',
+            code: 429,
+            message: 'Too many requests',
+          }),
+        );
         return;
       }
       if (fault.kind === 'malformed') {
@@ -307,18 +305,16 @@ export class FakeKubeApi {
     const next =
       limit > 0 && start + limit < items.length ? Buffer.from(String(start + limit)).toString('base64') : undefined;
     record(200);
-    res
-      .writeHead(200, { 'content-type': 'application/json' })
-      .end(
-        JSON.stringify({
-          kind: listed.kind,
-          apiVersion: listed.apiVersion,
-          metadata: {
-            resourceVersion: '123456',
-            ...(next ? { continue: next, remainingItemCount: items.length - start - limit } : {}),
-          },
-          items: page,
-        }),
-      );
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        kind: listed.kind,
+        apiVersion: listed.apiVersion,
+        metadata: {
+          resourceVersion: '123456',
+          ...(next ? { continue: next, remainingItemCount: items.length - start - limit } : {}),
+        },
+        items: page,
+      }),
+    );
   }
 }
