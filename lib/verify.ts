@@ -16,6 +16,9 @@ import type { ExpectedState } from './spec/types';
 import { loadUserValues } from './spec/values';
 import { loadSnapshotFile } from './snapshot/load';
 import type { Snapshot } from './snapshot/types';
+import type { StateStore } from './state/types';
+import { readHeartbeat } from './collect/heartbeat';
+import { collectionError } from './adapters/aws-errors';
 
 export type VerifySource = { snapshotFile: string } | { target: CollectTarget };
 
@@ -35,6 +38,8 @@ export interface VerifyOptions extends ExpectedInputs {
 
 export interface VerifyDeps {
   collect?: CollectFn;
+  /** Where the webhook records the Watchdog heartbeat (read for the heartbeat family on live runs). */
+  heartbeatStore?: StateStore;
   readFile?: (path: string) => string;
 }
 
@@ -100,6 +105,14 @@ export async function verify(opts: VerifyOptions, deps: VerifyDeps = {}): Promis
       },
       { families, deadline: opts.deadline, onProgress: opts.onProgress },
     );
+    if (deps.heartbeatStore && families.includes('heartbeat')) {
+      try {
+        snapshot.heartbeat = await readHeartbeat(deps.heartbeatStore, snapshot.cluster);
+      } catch (err) {
+        snapshot.errors.push(collectionError(deps.heartbeatStore.kind, 'read heartbeat', ['heartbeat'], err));
+      }
+      snapshot.collected.push('heartbeat');
+    }
   }
 
   let expected: ExpectedState;

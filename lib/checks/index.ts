@@ -11,6 +11,7 @@ import { crdChecks } from './crds';
 import { ingressChecks } from './ingress';
 import { albChecks } from './alb';
 import { certificateChecks } from './certificate';
+import { heartbeatChecks } from './heartbeat';
 
 export const allChecks: readonly Check[] = [
   ...helmChecks,
@@ -20,6 +21,7 @@ export const allChecks: readonly Check[] = [
   ...ingressChecks,
   ...albChecks,
   ...certificateChecks,
+  ...heartbeatChecks,
 ];
 
 function assertRegistry(checks: readonly Check[]): void {

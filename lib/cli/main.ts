@@ -10,6 +10,7 @@ import { FAMILIES, type Family, type Severity } from '../checks/types';
 import { CollectError, ConfigError, UsageError, describeError } from '../errors';
 import { FORMATS, formatReport, isFormat, type Format } from '../report/format';
 import { serializeSnapshot } from '../snapshot/load';
+import { openStateStore } from '../state';
 import { VERSION } from '../version';
 import { verify, type VerifySource } from '../verify';
 
@@ -156,24 +157,28 @@ async function runVerify(flags: VerifyFlags, io: CliIO): Promise<number> {
         }
       : { target: { mode: 'eks', cluster: flags.cluster as string, region: flags.region } };
   const progress = !flags.quiet && io.stderrIsTTY;
-  const outcome = await verify({
-    source,
-    valuesFiles: flags.values,
-    sets: flags.set,
-    env,
-    domain: flags.domain,
-    certArn: flags.certArn,
-    release: flags.release,
-    namespace: flags.namespace,
-    prometheusUrl: flags.prometheusUrl,
-    grafanaUrl: flags.grafanaUrl,
-    heartbeatMaxAgeSeconds,
-    checks,
-    skip,
-    failOn: flags.failOn as Severity,
-    deadline: Date.now() + timeoutSeconds * 1000,
-    onProgress: progress ? (m) => io.stderr(`\r\u001b[2K… ${m}`) : undefined,
-  });
+  const store = flags.state ? openStateStore(flags.state) : undefined;
+  const outcome = await verify(
+    {
+      source,
+      valuesFiles: flags.values,
+      sets: flags.set,
+      env,
+      domain: flags.domain,
+      certArn: flags.certArn,
+      release: flags.release,
+      namespace: flags.namespace,
+      prometheusUrl: flags.prometheusUrl,
+      grafanaUrl: flags.grafanaUrl,
+      heartbeatMaxAgeSeconds,
+      checks,
+      skip,
+      failOn: flags.failOn as Severity,
+      deadline: Date.now() + timeoutSeconds * 1000,
+      onProgress: progress ? (m) => io.stderr(`\r\u001b[2K… ${m}`) : undefined,
+    },
+    { heartbeatStore: store },
+  );
   if (progress) io.stderr('\r\u001b[2K');
   if (!flags.quiet) for (const n of outcome.notes) io.stderr(`note: ${n}\n`);
   if (flags.record) {

@@ -1,0 +1,156 @@
+/** Alertmanager notification → Slack Block Kit message and SNS message (pure). */
+import { createHash } from 'node:crypto';
+import type { AmAlert, AmPayload } from './schema';
+
+export const SLACK_MAX_BLOCKS = 50;
+export const SLACK_MAX_SECTION = 3000;
+export const SLACK_MAX_HEADER = 150;
+
+const SEVERITY_ORDER = ['critical', 'error', 'warning', 'info', 'none'];
+const COLOR: Record<string, string> = {
+  critical: '#d1242f',
+  error: '#d1242f',
+  warning: '#d4a72c',
+  info: '#0969da',
+  resolved: '#1a7f37',
+};
+
+export function cut(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
+
+function slackEscape(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The most severe severity label among the alerts (or commonLabels), `none` if unlabelled. */
+export function groupSeverity(p: AmPayload): string {
+  const sev = [p.commonLabels.severity, ...p.alerts.map((a) => a.labels.severity)]
+    .filter(Boolean)
+    .map((s) => s.toLowerCase());
+  return sev.sort((a, b) => rank(a) - rank(b))[0] ?? 'none';
+}
+function rank(s: string): number {
+  const i = SEVERITY_ORDER.indexOf(s);
+  return i < 0 ? SEVERITY_ORDER.length : i;
+}
+
+export function alertName(p: AmPayload): string {
+  return (
+    p.commonLabels.alertname ??
+    p.groupLabels.alertname ??
+    [...new Set(p.alerts.map((a) => a.labels.alertname ?? '?'))].join(', ')
+  );
+}
+
+export function clusterOf(p: AmPayload, fallback: string): string {
+  return p.commonLabels.cluster ?? p.alerts.find((a) => a.labels.cluster)?.labels.cluster ?? fallback;
+}
+
+/** Alertmanager silence form pre-filled with the alert's labels. */
+export function silenceUrl(externalURL: string, labels: Record<string, string>): string {
+  const matchers = Object.entries(labels)
+    .filter(([k]) => k !== 'prometheus')
+    .map(([k, v]) => `${k}="${v.replace(/"/g, '\\"')}"`)
+    .join(',');
+  return `${externalURL.replace(/\/$/, '')}/#/silences/new?filter=${encodeURIComponent(`{${matchers}}`)}`;
+}
+
+export function title(p: AmPayload, cluster: string): string {
+  const n = p.alerts.filter((a) => a.status === p.status).length + (p.status === 'firing' ? p.truncatedAlerts : 0);
+  return `[${p.status.toUpperCase()}:${n}] ${alertName(p)} (${cluster})`;
+}
+
+function alertSection(a: AmAlert, p: AmPayload): string {
+  const l = a.labels;
+  const lines = [
+    `${a.status === 'firing' ? '🔥' : '✅'} *${slackEscape(l.alertname ?? 'alert')}*${l.severity ? ` · ${slackEscape(l.severity)}` : ''}${l.namespace ? ` · ns \`${slackEscape(l.namespace)}\`` : ''}${l.cluster ? ` · cluster \`${slackEscape(l.cluster)}\`` : ''}`,
+    a.annotations.summary ? slackEscape(a.annotations.summary) : '',
+    a.annotations.description ? `_${slackEscape(a.annotations.description)}_` : '',
+    [
+      a.generatorURL ? `<${a.generatorURL}|source>` : '',
+      p.externalURL && a.status === 'firing' ? `<${silenceUrl(p.externalURL, l)}|silence>` : '',
+      `since ${a.startsAt}`,
+    ]
+      .filter(Boolean)
+      .join(' · '),
+  ].filter(Boolean);
+  return cut(lines.join('\n'), SLACK_MAX_SECTION);
+}
+
+export interface SlackMessage {
+  text: string;
+  attachments: Array<{ color: string; blocks: unknown[] }>;
+}
+
+export function slackMessage(p: AmPayload, cluster: string): SlackMessage {
+  const head = cut(title(p, cluster), SLACK_MAX_HEADER);
+  const blocks: unknown[] = [{ type: 'header', text: { type: 'plain_text', text: head, emoji: true } }];
+  const alerts = p.alerts;
+  // header + context + "+N more" leave 47 blocks for alerts.
+  const room = SLACK_MAX_BLOCKS - 3;
+  for (const a of alerts.slice(0, room))
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: alertSection(a, p) } });
+  const hidden = Math.max(0, alerts.length - room) + p.truncatedAlerts;
+  if (hidden > 0)
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `+${hidden} more alert${hidden > 1 ? 's' : ''}${p.truncatedAlerts ? ` (${p.truncatedAlerts} truncated by Alertmanager)` : ''}`,
+      },
+    });
+  blocks.push({
+    type: 'context',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: cut(`receiver \`${slackEscape(p.receiver)}\` · <${p.externalURL}|Alertmanager>`, SLACK_MAX_SECTION),
+      },
+    ],
+  });
+  const color = p.status === 'resolved' ? COLOR.resolved : (COLOR[groupSeverity(p)] ?? COLOR.warning);
+  return { text: head, attachments: [{ color, blocks }] };
+}
+
+/** SNS Subject: at most 100 printable ASCII characters. */
+export function snsSubject(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return cut(s.replace(/[^\x20-\x7E]/g, '?'), 100);
+}
+
+export function snsMessage(p: AmPayload, cluster: string) {
+  const summary = {
+    source: 'stackcheck/alertmanager',
+    cluster,
+    status: p.status,
+    severity: groupSeverity(p),
+    alertname: alertName(p),
+    receiver: p.receiver,
+    groupKey: p.groupKey,
+    truncatedAlerts: p.truncatedAlerts,
+    externalURL: p.externalURL,
+    alerts: p.alerts.map((a) => ({
+      status: a.status,
+      labels: a.labels,
+      annotations: a.annotations,
+      startsAt: a.startsAt,
+      endsAt: a.endsAt,
+      generatorURL: a.generatorURL,
+      fingerprint: a.fingerprint,
+    })),
+  };
+  return {
+    subject: snsSubject(title(p, cluster)),
+    message: JSON.stringify(summary),
+    attributes: { severity: summary.severity, status: p.status, alertname: cut(summary.alertname, 256), cluster },
+  };
+}
+
+/** Idempotency key: the same notification (group, status, alerts and their times) twice is one delivery. */
+export function notificationKey(p: AmPayload): string {
+  const h = createHash('sha256').update(p.groupKey).update('\0').update(p.status);
+  for (const a of [...p.alerts].sort((x, y) => x.fingerprint.localeCompare(y.fingerprint)))
+    h.update(`\0${a.fingerprint}|${a.status}|${a.startsAt}|${a.endsAt}`);
+  return h.digest('hex').slice(0, 32);
+}

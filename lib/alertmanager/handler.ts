@@ -1,0 +1,193 @@
+/**
+ * The Alertmanager webhook receiver, independent of Lambda: authenticate, bound the size,
+ * validate payload v4, record the Watchdog heartbeat, forward the rest to Slack and SNS exactly
+ * once per destination (idempotency records in the state store), and answer so Alertmanager
+ * retries only what failed: 401 / 400 / 413 for bad requests, 5xx when forwarding failed.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { StateStore } from '../state/types';
+import { ConflictError } from '../state/types';
+import { clusterOf, groupSeverity, notificationKey, slackMessage, snsMessage } from './format';
+import { PayloadError, validatePayload, type AmPayload } from './schema';
+
+export interface WebhookRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | undefined>;
+  body: Buffer;
+}
+
+export interface WebhookResponse {
+  statusCode: number;
+  body: string;
+}
+
+export interface WebhookDeps {
+  store: StateStore;
+  /** The shared secret (bearer token, or Basic password). Undefined: every request is refused. */
+  token: () => Promise<string | undefined>;
+  /** Slack webhook URL for a severity (routing), or undefined when Slack is not used. */
+  slackUrl: (severity: string) => string | undefined;
+  postSlack: (url: string, message: unknown) => Promise<void>;
+  /** SNS publisher, or undefined when SNS is not used. */
+  publishSns?: (m: { subject: string; message: string; attributes: Record<string, string> }) => Promise<unknown>;
+  defaultCluster: string;
+  maxBodyBytes: number;
+  now?: () => Date;
+  log?: (entry: Record<string, unknown>) => void;
+}
+
+export const DELIVERY_TTL_SECONDS = 7 * 24 * 3600;
+const CLAIM_SECONDS = 60;
+
+function json(statusCode: number, doc: Record<string, unknown>): WebhookResponse {
+  return { statusCode, body: JSON.stringify(doc) };
+}
+
+function digest(s: string): Buffer {
+  return createHash('sha256').update(s).digest();
+}
+
+/** Constant-time comparison of the presented credential with the secret. */
+export function credentialMatches(header: string | undefined, secret: string): boolean {
+  if (!header || !secret) return false;
+  let presented: string | undefined;
+  if (/^Bearer /i.test(header)) presented = header.slice(7).trim();
+  else if (/^Basic /i.test(header)) {
+    const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+    const i = decoded.indexOf(':');
+    presented = i >= 0 ? decoded.slice(i + 1) : undefined;
+  }
+  if (presented === undefined) return false;
+  return timingSafeEqual(digest(presented), digest(secret));
+}
+
+type DeliveryState = { state: 'sending' | 'sent'; at: string };
+
+/** Delivers to one destination at most once: claim, send, mark sent; a failed send releases the claim. */
+async function deliverOnce(
+  store: StateStore,
+  key: string,
+  now: Date,
+  send: () => Promise<unknown>,
+): Promise<'sent' | 'duplicate' | 'busy'> {
+  const cur = await store.get<DeliveryState>(key);
+  if (cur?.value.state === 'sent') return 'duplicate';
+  const claimedAt = cur?.value.at ? Date.parse(cur.value.at) : 0;
+  if (cur?.value.state === 'sending' && now.getTime() - claimedAt < CLAIM_SECONDS * 1000) return 'busy';
+  let version: number;
+  try {
+    version = await store.put<DeliveryState>(
+      key,
+      { state: 'sending', at: now.toISOString() },
+      { expectedVersion: cur?.version ?? 0, ttlSeconds: DELIVERY_TTL_SECONDS },
+    );
+  } catch (err) {
+    if (err instanceof ConflictError) return 'busy';
+    throw err;
+  }
+  try {
+    await send();
+  } catch (err) {
+    // Release the claim so Alertmanager's retry can deliver.
+    await store
+      .put<DeliveryState>(
+        key,
+        { state: 'sending', at: new Date(0).toISOString() },
+        { expectedVersion: version, ttlSeconds: DELIVERY_TTL_SECONDS },
+      )
+      .catch(() => undefined);
+    throw err;
+  }
+  await store.put<DeliveryState>(
+    key,
+    { state: 'sent', at: now.toISOString() },
+    { expectedVersion: version, ttlSeconds: DELIVERY_TTL_SECONDS },
+  );
+  return 'sent';
+}
+
+export async function handleWebhook(req: WebhookRequest, deps: WebhookDeps): Promise<WebhookResponse> {
+  const now = deps.now?.() ?? new Date();
+  const log = deps.log ?? (() => {});
+  if (req.method === 'GET' && req.path.endsWith('/healthz')) return json(200, { ok: true });
+  if (!req.path.endsWith('/alertmanager')) return json(404, { error: `no route for ${req.method} ${req.path}` });
+  if (req.method !== 'POST') return json(405, { error: 'use POST' });
+
+  const secret = await deps.token();
+  if (!secret || !credentialMatches(req.headers.authorization, secret)) {
+    log({ event: 'rejected', reason: 'unauthorized' });
+    return json(401, { error: 'missing or invalid credentials (Authorization: Bearer <token> or Basic)' });
+  }
+  if (req.body.length > deps.maxBodyBytes)
+    return json(413, { error: `body of ${req.body.length} bytes is larger than ${deps.maxBodyBytes}` });
+
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(req.body);
+  } catch {
+    return json(400, { error: 'body is not valid UTF-8' });
+  }
+  let payload: AmPayload;
+  try {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch (err) {
+      return json(400, { error: `body is not JSON: ${(err as Error).message.slice(0, 200)}` });
+    }
+    payload = validatePayload(doc);
+  } catch (err) {
+    if (err instanceof PayloadError) return json(400, { error: `not an Alertmanager webhook payload: ${err.message}` });
+    throw err;
+  }
+
+  const cluster = clusterOf(payload, deps.defaultCluster);
+  // Dead man's switch: Watchdog is recorded, never forwarded.
+  const watchdog = payload.alerts.filter((a) => a.labels.alertname === 'Watchdog');
+  if (watchdog.some((a) => a.status === 'firing')) {
+    const clusters = new Set(watchdog.map((a) => a.labels.cluster ?? cluster));
+    for (const c of clusters)
+      await deps.store.put(`heartbeat#${c}`, { lastSeenAt: now.toISOString(), receiver: payload.receiver });
+  }
+  const forward: AmPayload = { ...payload, alerts: payload.alerts.filter((a) => a.labels.alertname !== 'Watchdog') };
+  if (forward.alerts.length === 0) {
+    log({ event: 'heartbeat', cluster, alerts: payload.alerts.length });
+    return json(200, { status: 'heartbeat recorded', forwarded: 0 });
+  }
+
+  const key = notificationKey(forward);
+  const severity = groupSeverity(forward);
+  const outcomes: Record<string, string> = {};
+  const failures: string[] = [];
+  const slackUrl = deps.slackUrl(severity);
+  const destinations: Array<[string, () => Promise<unknown>]> = [];
+  if (slackUrl) destinations.push(['slack', () => deps.postSlack(slackUrl, slackMessage(forward, cluster))]);
+  if (deps.publishSns) destinations.push(['sns', () => deps.publishSns!(snsMessage(forward, cluster))]);
+  if (destinations.length === 0) {
+    log({ event: 'dropped', reason: 'no destination configured', cluster });
+    return json(200, { status: 'no destination configured; dropped', forwarded: 0 });
+  }
+  await Promise.all(
+    destinations.map(async ([name, send]) => {
+      try {
+        outcomes[name] = await deliverOnce(deps.store, `delivery#${key}#${name}`, now, send);
+        if (outcomes[name] === 'busy') failures.push(`${name}: a delivery of this notification is in progress`);
+      } catch (err) {
+        outcomes[name] = 'failed';
+        failures.push(`${name}: ${(err as Error).message}`);
+      }
+    }),
+  );
+  log({
+    event: 'notification',
+    cluster,
+    status: forward.status,
+    severity,
+    alerts: forward.alerts.length,
+    key,
+    outcomes,
+  });
+  if (failures.length > 0) return json(502, { error: `forwarding failed, retry: ${failures.join('; ')}`, outcomes });
+  return json(200, { status: 'forwarded', forwarded: forward.alerts.length, outcomes });
+}

@@ -1,0 +1,35 @@
+/**
+ * A small key/value store with optimistic concurrency, shared by the webhook (idempotency and
+ * heartbeat records) and the verify notifier (last results per cluster). Versions start at 1;
+ * `expectedVersion: 0` means "only if absent". A lost race throws ConflictError.
+ */
+export interface StoredItem<T = unknown> {
+  value: T;
+  version: number;
+  /** Epoch seconds after which the item is gone (TTL). */
+  expiresAt?: number;
+}
+
+export interface PutOptions {
+  /** 0: the key must not exist; n: the stored version must be n; undefined: unconditional. */
+  expectedVersion?: number;
+  ttlSeconds?: number;
+}
+
+export interface StateStore {
+  readonly kind: string;
+  get<T = unknown>(key: string): Promise<StoredItem<T> | undefined>;
+  /** Writes and returns the new version. */
+  put<T = unknown>(key: string, value: T, opts?: PutOptions): Promise<number>;
+}
+
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+  constructor(readonly key: string) {
+    super(`state item ${key} was changed by someone else`);
+  }
+}
+
+export function expired(item: { expiresAt?: number } | undefined, now = Date.now()): boolean {
+  return !!item?.expiresAt && item.expiresAt * 1000 <= now;
+}

@@ -1,0 +1,273 @@
+import fc from 'fast-check';
+import { SLACK_MAX_BLOCKS, silenceUrl, slackMessage, snsMessage, snsSubject } from '../../../lib/alertmanager/format';
+import {
+  credentialMatches,
+  handleWebhook,
+  type WebhookDeps,
+  type WebhookRequest,
+} from '../../../lib/alertmanager/handler';
+import { validatePayload } from '../../../lib/alertmanager/schema';
+import { MemoryStore } from '../../../lib/state/memory';
+import { amPayload } from './payloads';
+
+const TOKEN = 'test-token-4f1d';
+const SLACK = 'https://hooks.slack.com/services/T000/B000/XXXXSECRET';
+
+function setup(over: Partial<WebhookDeps> = {}) {
+  const slack: Array<{ url: string; message: unknown }> = [];
+  const sns: Array<{ subject: string; message: string; attributes: Record<string, string> }> = [];
+  const deps: WebhookDeps = {
+    store: new MemoryStore(),
+    token: async () => TOKEN,
+    slackUrl: () => SLACK,
+    postSlack: async (url, message) => {
+      slack.push({ url, message });
+    },
+    publishSns: async (m) => {
+      sns.push(m);
+    },
+    defaultCluster: 'default',
+    maxBodyBytes: 1024 * 1024,
+    now: () => new Date('2026-11-24T10:00:00Z'),
+    ...over,
+  };
+  return { deps, slack, sns };
+}
+
+function req(body: unknown, auth = `Bearer ${TOKEN}`, path = '/alertmanager'): WebhookRequest {
+  return {
+    method: 'POST',
+    path,
+    headers: { authorization: auth },
+    body: Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
+  };
+}
+
+describe('webhook: authentication', () => {
+  it('accepts Bearer and Basic (password = token), in constant time', () => {
+    expect(credentialMatches(`Bearer ${TOKEN}`, TOKEN)).toBe(true);
+    expect(credentialMatches(`Basic ${Buffer.from(`am:${TOKEN}`).toString('base64')}`, TOKEN)).toBe(true);
+    expect(credentialMatches('Bearer wrong', TOKEN)).toBe(false);
+    expect(credentialMatches(undefined, TOKEN)).toBe(false);
+    expect(credentialMatches(`Bearer ${TOKEN}`, '')).toBe(false);
+  });
+  it('answers 401 and forwards nothing without valid credentials', async () => {
+    const { deps, slack } = setup();
+    const r = await handleWebhook(req(amPayload(), 'Bearer nope'), deps);
+    expect(r.statusCode).toBe(401);
+    expect(slack).toEqual([]);
+  });
+});
+
+describe('webhook: validation', () => {
+  it.each([
+    ['not JSON', '{"version":', /body is not JSON/],
+    ['wrong version', amPayload({ version: '3' }), /version must be "4"/],
+    ['missing groupKey', amPayload({ groupKey: undefined }), /groupKey must be a string/],
+    [
+      'alert without fingerprint',
+      amPayload({}, [{ fingerprint: undefined }]),
+      /alerts\[0\]\.fingerprint must be a string/,
+    ],
+    [
+      'label not a string',
+      amPayload({}, [{ labels: { alertname: 1 } as unknown as Record<string, string> }]),
+      /alerts\[0\]\.labels\.alertname must be a string/,
+    ],
+    ['bad status', amPayload({ status: 'pending' }), /status must be "firing" or "resolved"/],
+  ])('400 with the reason: %s', async (_n, body, reason) => {
+    const { deps, slack } = setup();
+    const r = await handleWebhook(req(body as never), deps);
+    expect(r.statusCode).toBe(400);
+    expect(JSON.parse(r.body).error).toMatch(reason);
+    expect(slack).toEqual([]);
+  });
+  it('413 past the size limit', async () => {
+    const { deps } = setup({ maxBodyBytes: 1000 });
+    expect(
+      (
+        await handleWebhook(
+          req(
+            amPayload(
+              {},
+              Array.from({ length: 20 }, () => ({})),
+            ),
+          ),
+          deps,
+        )
+      ).statusCode,
+    ).toBe(413);
+  });
+  it('400 for invalid UTF-8', async () => {
+    const { deps } = setup();
+    const r = await handleWebhook(req(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d])), deps);
+    expect(r.statusCode).toBe(400);
+    expect(r.body).toContain('UTF-8');
+  });
+});
+
+describe('webhook: forwarding exactly once', () => {
+  it('posts one Slack message and one SNS message with the right attributes', async () => {
+    const { deps, slack, sns } = setup();
+    const r = await handleWebhook(req(amPayload()), deps);
+    expect(r.statusCode).toBe(200);
+    expect(slack).toHaveLength(1);
+    expect(sns).toHaveLength(1);
+    expect(sns[0].attributes).toEqual({
+      severity: 'warning',
+      status: 'firing',
+      alertname: 'KubePodCrashLooping',
+      cluster: 'myeks',
+    });
+    expect(sns[0].subject).toBe('[FIRING:1] KubePodCrashLooping (myeks)');
+  });
+
+  it('does not post a retried notification again', async () => {
+    const { deps, slack, sns } = setup();
+    await handleWebhook(req(amPayload()), deps);
+    const again = await handleWebhook(req(amPayload()), deps);
+    expect(again.statusCode).toBe(200);
+    expect(JSON.parse(again.body).outcomes).toEqual({ slack: 'duplicate', sns: 'duplicate' });
+    expect(slack).toHaveLength(1);
+    expect(sns).toHaveLength(1);
+  });
+
+  it('answers 502 when Slack fails and, on retry, redoes only Slack', async () => {
+    let down = true;
+    const { deps, slack, sns } = setup();
+    const post = deps.postSlack;
+    deps.postSlack = async (u, m) => {
+      if (down) throw new Error('Slack answered 503; gave up after 3 attempts');
+      return post(u, m);
+    };
+    const first = await handleWebhook(req(amPayload()), deps);
+    expect(first.statusCode).toBe(502);
+    expect(first.body).not.toContain(SLACK);
+    down = false;
+    const second = await handleWebhook(req(amPayload()), deps);
+    expect(second.statusCode).toBe(200);
+    expect(JSON.parse(second.body).outcomes).toEqual({ slack: 'sent', sns: 'duplicate' });
+    expect(slack).toHaveLength(1);
+    expect(sns).toHaveLength(1);
+  });
+
+  it('records Watchdog as the heartbeat and forwards nothing for it', async () => {
+    const { deps, slack, sns } = setup();
+    const r = await handleWebhook(
+      req(
+        amPayload({ commonLabels: { alertname: 'Watchdog', severity: 'none' } }, [
+          { labels: { alertname: 'Watchdog', severity: 'none', cluster: 'myeks' } },
+        ]),
+      ),
+      deps,
+    );
+    expect(r.statusCode).toBe(200);
+    expect(slack).toEqual([]);
+    expect(sns).toEqual([]);
+    expect((await deps.store.get('heartbeat#myeks'))?.value).toMatchObject({ lastSeenAt: '2026-11-24T10:00:00.000Z' });
+  });
+
+  it('routes by severity to another Slack webhook', async () => {
+    const { deps, slack } = setup({
+      slackUrl: (sev) => (sev === 'critical' ? 'https://hooks.slack.com/services/CRIT' : SLACK),
+    });
+    await handleWebhook(
+      req(
+        amPayload({ commonLabels: { alertname: 'X', severity: 'critical' } }, [
+          { labels: { alertname: 'X', severity: 'critical' } },
+        ]),
+      ),
+      deps,
+    );
+    expect(slack[0].url).toBe('https://hooks.slack.com/services/CRIT');
+  });
+});
+
+describe('alert formatting', () => {
+  it('keeps Slack within 50 blocks and says how many more', () => {
+    const p = validatePayload(
+      amPayload(
+        { truncatedAlerts: 5 },
+        Array.from({ length: 200 }, () => ({})),
+      ),
+    );
+    const m = slackMessage(p, 'myeks');
+    const blocks = m.attachments[0].blocks as Array<{ type: string; text?: { text: string } }>;
+    expect(blocks.length).toBeLessThanOrEqual(SLACK_MAX_BLOCKS);
+    expect(blocks.some((b) => b.text?.text.startsWith('+158 more alerts (5 truncated by Alertmanager)'))).toBe(true);
+    for (const b of blocks) if (b.type === 'section') expect(b.text!.text.length).toBeLessThanOrEqual(3000);
+    expect((blocks[0] as { text: { text: string } }).text.text.length).toBeLessThanOrEqual(150);
+  });
+  it('links a pre-filled silence and colours by severity', () => {
+    expect(silenceUrl('http://am:9093/', { alertname: 'X', namespace: 'monitoring' })).toBe(
+      `http://am:9093/#/silences/new?filter=${encodeURIComponent('{alertname="X",namespace="monitoring"}')}`,
+    );
+    const crit = slackMessage(validatePayload(amPayload({ commonLabels: { severity: 'critical' } })), 'c');
+    const resolved = slackMessage(validatePayload(amPayload({ status: 'resolved' }, [{ status: 'resolved' }])), 'c');
+    expect(crit.attachments[0].color).toBe('#d1242f');
+    expect(resolved.attachments[0].color).toBe('#1a7f37');
+  });
+  it('makes SNS subjects of at most 100 printable ASCII characters', () => {
+    expect(snsSubject(`héllo ${'x'.repeat(200)}`)).toMatch(/^[\x20-\x7E…]{1,100}$/);
+    const m = snsMessage(validatePayload(amPayload()), 'myeks');
+    expect(JSON.parse(m.message).alerts).toHaveLength(1);
+  });
+});
+
+describe('webhook: bad input never crashes (property-based)', () => {
+  const arbJson = fc.jsonValue({ maxDepth: 6 });
+  it('answers 400 (never 5xx, never a throw) for thousands of arbitrary JSON bodies', async () => {
+    const { deps } = setup();
+    await fc.assert(
+      fc.asyncProperty(arbJson, async (doc) => {
+        const r = await handleWebhook(req(JSON.stringify(doc)), deps);
+        expect([400]).toContain(r.statusCode);
+        expect(JSON.parse(r.body).error.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+  it('answers 400 or 200 for mutated valid payloads, never 5xx', async () => {
+    const { deps } = setup();
+    const keys = [
+      'version',
+      'groupKey',
+      'status',
+      'receiver',
+      'alerts',
+      'groupLabels',
+      'commonLabels',
+      'commonAnnotations',
+      'externalURL',
+      'truncatedAlerts',
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...keys),
+        fc.jsonValue({ maxDepth: 3 }),
+        fc.boolean(),
+        async (key, value, drop) => {
+          const p = amPayload();
+          if (drop) delete p[key];
+          else p[key] = value;
+          const r = await handleWebhook(req(p), deps);
+          expect([200, 400]).toContain(r.statusCode);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+  it('answers 400 for random bytes and deep nesting, 413 for several MB', async () => {
+    const { deps } = setup();
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 512 }), async (bytes) => {
+        const r = await handleWebhook(req(Buffer.from(bytes)), deps);
+        expect(r.statusCode).toBe(400);
+      }),
+      { numRuns: 1000 },
+    );
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    expect((await handleWebhook(req(deep), deps)).statusCode).toBe(400);
+    expect((await handleWebhook(req(Buffer.alloc(5 * 1024 * 1024, 0x20)), deps)).statusCode).toBe(413);
+  });
+});
