@@ -115,7 +115,6 @@ export function slackMessage(p: AmPayload, cluster: string): SlackMessage {
 
 /** SNS Subject: at most 100 printable ASCII characters. */
 export function snsSubject(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return cut(s.replace(/[^\x20-\x7E]/g, '?'), 100);
 }
 

@@ -14,7 +14,7 @@ const ELB_NS = 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/';
 const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
 export interface AwsCall {
-  service: 'elbv2' | 'sts' | 'acm' | 'eks';
+  service: 'elbv2' | 'sts' | 'acm' | 'eks' | 'sns';
   action: string;
   params: Record<string, string>;
 }
@@ -95,6 +95,7 @@ export class FakeAws {
       AWS_ENDPOINT_URL_ACM: this.url,
       AWS_ENDPOINT_URL_EKS: this.url,
       AWS_ENDPOINT_URL_STS: this.url,
+      AWS_ENDPOINT_URL_SNS: this.url,
       AWS_ACCESS_KEY_ID: 'AKIDSTACKCHECKTEST',
       AWS_SECRET_ACCESS_KEY: 'stackcheck-test-secret-key',
       AWS_REGION: 'ap-northeast-2',
@@ -115,6 +116,7 @@ export class FakeAws {
       return this.acm(target.split('.')[1], JSON.parse(text || '{}'), res);
     const params = Object.fromEntries(new URLSearchParams(text));
     if (params.Action === 'GetCallerIdentity') return this.sts(params, res);
+    if (params.Version === '2010-03-31') return this.sns(params, res);
     return this.elbv2(params, res);
   }
 
@@ -270,6 +272,70 @@ export class FakeAws {
       .writeHead(status, { 'content-type': 'text/xml' })
       .end(
         `<ErrorResponse xmlns="${ELB_NS}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error><RequestId>req-err</RequestId></ErrorResponse>`,
+      );
+  }
+
+  /** SNS messages published, decoded from the awsQuery form (Publish). */
+  published(): Array<{
+    topicArn: string;
+    subject?: string;
+    message: string;
+    structure?: string;
+    attributes: Record<string, string>;
+  }> {
+    return this.calls
+      .filter((c) => c.service === 'sns' && c.action === 'Publish' && c.params.ok === 'true')
+      .map((c) => {
+        const attributes: Record<string, string> = {};
+        for (let i = 1; c.params[`MessageAttributes.entry.${i}.Name`]; i++)
+          attributes[c.params[`MessageAttributes.entry.${i}.Name`]] =
+            c.params[`MessageAttributes.entry.${i}.Value.StringValue`];
+        return {
+          topicArn: c.params.TopicArn,
+          subject: c.params.Subject,
+          message: c.params.Message,
+          structure: c.params.MessageStructure,
+          attributes,
+        };
+      });
+  }
+
+  private async sns(params: Record<string, string>, res: ServerResponse): Promise<void> {
+    const call: AwsCall = { service: 'sns', action: params.Action, params: { ...params } };
+    this.calls.push(call);
+    const NS = 'http://sns.amazonaws.com/doc/2010-03-31/';
+    const error = (status: number, code: string, message: string) =>
+      res
+        .writeHead(status, { 'content-type': 'text/xml' })
+        .end(
+          `<ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error><RequestId>req-sns</RequestId></ErrorResponse>`,
+        );
+    if (params.Action !== 'Publish')
+      return void error(400, 'InvalidAction', `${params.Action} is not supported by this fake`);
+    if (await this.fault('sns' as AwsCall['service'], 'Publish', res, 'query')) return;
+    if (!params.TopicArn || !/^arn:aws:sns:/.test(params.TopicArn))
+      return void error(400, 'InvalidParameter', 'Invalid parameter: TopicArn');
+    if (!params.Message) return void error(400, 'InvalidParameter', 'Invalid parameter: Empty message');
+    if (Buffer.byteLength(params.Message) > 262_144)
+      return void error(400, 'InvalidParameter', 'Invalid parameter: Message too long');
+    if (params.Subject !== undefined && (params.Subject.length > 100 || !/^[\x20-\x7E]+$/.test(params.Subject)))
+      return void error(400, 'InvalidParameter', 'Invalid parameter: Subject');
+    if (params.MessageStructure === 'json') {
+      try {
+        if (typeof JSON.parse(params.Message).default !== 'string') throw new Error('no default');
+      } catch {
+        return void error(
+          400,
+          'InvalidParameter',
+          'Invalid parameter: Message Structure - No default entry in JSON message body',
+        );
+      }
+    }
+    call.params.ok = 'true';
+    res
+      .writeHead(200, { 'content-type': 'text/xml' })
+      .end(
+        `<PublishResponse xmlns="${NS}"><PublishResult><MessageId>${crypto.randomUUID()}</MessageId></PublishResult><ResponseMetadata><RequestId>req-${this.calls.length}</RequestId></ResponseMetadata></PublishResponse>`,
       );
   }
 

@@ -1,0 +1,176 @@
+/**
+ * The webhook against the real thing: Debian's Prometheus (with an always-firing Watchdog rule and
+ * rules the test makes fire and resolve) and Alertmanager routing to `stackcheck serve`'s handler,
+ * a Slack capture server and the SNS fake. Loopback only.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, type RunningServer } from '../../lib/cli/serve';
+import { MemoryStore } from '../../lib/state/memory';
+import { FakeAws } from '../support/fakes/aws';
+import { SlackCapture } from '../support/fakes/slack';
+import { startAlertmanager, startPrometheus, waitFor, type Peer } from '../support/peers/binaries';
+import { labAwsState } from '../support/factories/aws';
+import { useEnv } from '../support/fakes/lab';
+
+const TOKEN = 'e2e-bearer-token-0c4f';
+const TOPIC = 'arn:aws:sns:ap-northeast-2:111122223333:stackcheck-alerts';
+
+let slack: SlackCapture;
+let aws: FakeAws;
+let serve: RunningServer;
+let am: Peer;
+let prom: Peer;
+const serveLog: string[] = [];
+const store = new MemoryStore();
+let restoreEnv = () => {};
+
+function rules(alerts: string[]): string {
+  const rule = (name: string, severity: string) =>
+    `  - alert: ${name}\n    expr: vector(1)\n    labels: { severity: ${severity}, cluster: myeks, namespace: monitoring }\n    annotations: { summary: "${name} summary", description: "${name} is firing in the e2e test" }\n`;
+  return `groups:\n- name: e2e\n  interval: 1s\n  rules:\n${rule('Watchdog', 'none')}${alerts.map((a) => rule(a, a === 'BadTokenAlert' ? 'info' : 'critical')).join('')}`;
+}
+
+async function setRules(alerts: string[]): Promise<void> {
+  writeFileSync(join(prom.dir, 'rules.yml'), rules(alerts));
+  const r = await fetch(`${prom.url}/-/reload`, { method: 'POST' });
+  expect(r.ok).toBe(true);
+}
+
+beforeAll(async () => {
+  slack = new SlackCapture();
+  aws = new FakeAws(labAwsState());
+  await Promise.all([slack.start(), aws.start()]);
+  // The SDK's SNS client reads its endpoint, region and credentials from the process environment.
+  restoreEnv = useEnv(aws.env());
+  serve = await startServer({
+    port: 0,
+    store,
+    env: {
+      ...aws.env(),
+      ALERTMANAGER_TOKEN: TOKEN,
+      SLACK_WEBHOOK_URL: slack.url,
+      SNS_TOPIC_ARN: TOPIC,
+      STACKCHECK_CLUSTER: 'myeks',
+    },
+    log: (l) => serveLog.push(l),
+  });
+  am = await startAlertmanager(`
+route:
+  receiver: stackcheck
+  group_by: [alertname]
+  group_wait: 1s
+  group_interval: 2s
+  repeat_interval: 1h
+  routes:
+  - receiver: wrong-token
+    matchers: [ 'alertname="BadTokenAlert"' ]
+receivers:
+- name: stackcheck
+  webhook_configs:
+  - url: ${serve.url}/alertmanager
+    send_resolved: true
+    http_config:
+      authorization: { type: Bearer, credentials: ${TOKEN} }
+- name: wrong-token
+  webhook_configs:
+  - url: ${serve.url}/alertmanager
+    send_resolved: true
+    http_config:
+      authorization: { type: Bearer, credentials: not-the-token }
+`);
+  prom = await startPrometheus(
+    `global: { scrape_interval: 1s, evaluation_interval: 1s }\nrule_files: [rules.yml]\nalerting:\n  alertmanagers:\n  - static_configs: [ { targets: ['127.0.0.1:${am.port}'] } ]\n`,
+    { 'rules.yml': rules(['E2EFiring', 'BadTokenAlert']) },
+    // The first notification can go out before the Alertmanager is discovered; resend soon, not after 1m.
+    ['--rules.alert.resend-delay=1s'],
+  );
+}, 60_000);
+
+afterAll(async () => {
+  if (process.env.E2E_DEBUG)
+    console.log(
+      serveLog.join('\n'),
+      '\n---AM---\n',
+      am?.log().slice(-1500),
+      '\n---PROM---\n',
+      prom?.log().slice(-3000),
+    );
+  await Promise.all([prom?.stop(), am?.stop()]);
+  await serve?.close();
+  await Promise.all([slack?.stop(), aws?.stop()]);
+  restoreEnv();
+});
+
+describe('webhook end to end with real Prometheus and Alertmanager', () => {
+  it('forwards the firing notification to Slack and SNS with the right content', async () => {
+    const post = await waitFor('the firing Slack post', () => slack.find('[FIRING:1] E2EFiring')[0], 30_000);
+    expect(post.body.text).toBe('[FIRING:1] E2EFiring (myeks)');
+    const text = JSON.stringify(post.body.attachments);
+    expect(text).toContain('E2EFiring summary');
+    expect(text).toContain('silences/new?filter=');
+    expect(post.body.attachments?.[0].color).toBe('#d1242f');
+    const sns = await waitFor('the SNS publish', () =>
+      aws.published().find((m) => m.attributes.alertname === 'E2EFiring'),
+    );
+    expect(sns).toMatchObject({
+      topicArn: TOPIC,
+      subject: '[FIRING:1] E2EFiring (myeks)',
+      attributes: { severity: 'critical', status: 'firing', alertname: 'E2EFiring', cluster: 'myeks' },
+    });
+    expect(JSON.parse(sns.message).alerts[0].labels.alertname).toBe('E2EFiring');
+  }, 40_000);
+
+  it('records Watchdog as the heartbeat and never forwards it', async () => {
+    const hb = await waitFor(
+      'the heartbeat record',
+      async () => (await store.get<{ lastSeenAt: string }>('heartbeat#myeks'))?.value,
+      30_000,
+    );
+    expect(Date.now() - Date.parse(hb.lastSeenAt)).toBeLessThan(60_000);
+    expect(slack.find('Watchdog')).toEqual([]);
+    expect(aws.published().filter((m) => m.attributes.alertname === 'Watchdog')).toEqual([]);
+  }, 40_000);
+
+  it('refuses a wrong token with 401: Alertmanager counts the failure and nothing is forwarded', async () => {
+    await waitFor('a 401 in the serve log', () => serveLog.some((l) => / 401 /.test(l)) || undefined, 30_000);
+    const failed = await waitFor('Alertmanager failure metric', async () => {
+      const text = await (await fetch(`${am.url}/metrics`)).text();
+      const m = /alertmanager_notifications_failed_total\{[^}]*integration="webhook"[^}]*\} (\d+)/.exec(text);
+      return m && Number(m[1]) > 0 ? Number(m[1]) : undefined;
+    });
+    expect(failed).toBeGreaterThan(0);
+    expect(slack.find('BadTokenAlert')).toEqual([]);
+    expect(aws.published().filter((m) => m.attributes.alertname === 'BadTokenAlert')).toEqual([]);
+  }, 40_000);
+
+  it('forwards the resolved notification when the alert stops firing', async () => {
+    await setRules(['BadTokenAlert']);
+    const post = await waitFor('the resolved Slack post', () => slack.find('[RESOLVED:1] E2EFiring')[0], 30_000);
+    expect(post.body.attachments?.[0].color).toBe('#1a7f37');
+    await waitFor('the resolved SNS publish', () =>
+      aws.published().find((m) => m.attributes.alertname === 'E2EFiring' && m.attributes.status === 'resolved'),
+    );
+  }, 40_000);
+
+  it('answers 5xx during a Slack outage, and Alertmanager’s retry then delivers exactly once', async () => {
+    slack.status = 503;
+    await setRules(['BadTokenAlert', 'OutageAlert']);
+    await waitFor('a 502 from the receiver', () => serveLog.some((l) => / 502 /.test(l)) || undefined, 30_000);
+    expect(slack.find('OutageAlert')).toEqual([]);
+    slack.status = 200;
+    await waitFor('the Slack post after the outage', () => slack.find('[FIRING:1] OutageAlert')[0], 40_000);
+    // Give Alertmanager time to retry anything it still considers pending.
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect(slack.find('[FIRING:1] OutageAlert')).toHaveLength(1);
+    expect(
+      aws.published().filter((m) => m.attributes.alertname === 'OutageAlert' && m.attributes.status === 'firing'),
+    ).toHaveLength(1);
+  }, 60_000);
+
+  it('never logged a secret', () => {
+    const all = serveLog.join('\n');
+    expect(all).not.toContain(TOKEN);
+    expect(all).not.toContain('test-secret-slack-path');
+  });
+});
