@@ -1,0 +1,59 @@
+/** The verify function's invoke payload (direct invoke or the schedule's constant input). */
+import { FAMILIES, type Family, type Severity } from '../checks/types';
+import { ConfigError } from '../errors';
+import type { NotifyMode } from '../notify';
+
+export interface VerifyPayload {
+  cluster?: string;
+  checks?: Family[];
+  skip?: Family[];
+  failOn?: Severity;
+  notify?: NotifyMode;
+}
+
+const KEYS = ['cluster', 'checks', 'skip', 'failOn', 'notify'];
+// Fields EventBridge adds to a scheduled event when no constant input is configured.
+const EVENT_KEYS = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'];
+
+function families(v: unknown, key: string): Family[] {
+  const list = typeof v === 'string' ? v.split(',').map((s) => s.trim()) : v;
+  if (!Array.isArray(list) || !list.every((x) => typeof x === 'string'))
+    throw new ConfigError(`payload.${key} must be a list of check families`);
+  const bad = list.filter((x) => !(FAMILIES as readonly string[]).includes(x));
+  if (bad.length)
+    throw new ConfigError(
+      `payload.${key}: unknown check famil${bad.length > 1 ? 'ies' : 'y'} ${bad.join(', ')} (known: ${FAMILIES.join(', ')})`,
+    );
+  return list as Family[];
+}
+
+export function parseVerifyPayload(event: unknown): VerifyPayload {
+  if (event === null || event === undefined) return {};
+  if (typeof event !== 'object' || Array.isArray(event)) throw new ConfigError('the payload must be a JSON object');
+  const e = event as Record<string, unknown>;
+  if (e.source === 'aws.events' || e['detail-type'] === 'Scheduled Event') return {};
+  const unknown = Object.keys(e).filter((k) => !KEYS.includes(k) && !EVENT_KEYS.includes(k));
+  if (unknown.length)
+    throw new ConfigError(
+      `unknown payload key${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (allowed: ${KEYS.join(', ')})`,
+    );
+  const out: VerifyPayload = {};
+  if (e.cluster !== undefined) {
+    if (typeof e.cluster !== 'string' || !/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(e.cluster))
+      throw new ConfigError('payload.cluster must be an EKS cluster name');
+    out.cluster = e.cluster;
+  }
+  if (e.checks !== undefined) out.checks = families(e.checks, 'checks');
+  if (e.skip !== undefined) out.skip = families(e.skip, 'skip');
+  if (e.failOn !== undefined) {
+    if (e.failOn !== 'critical' && e.failOn !== 'warning')
+      throw new ConfigError('payload.failOn must be "critical" or "warning"');
+    out.failOn = e.failOn;
+  }
+  if (e.notify !== undefined) {
+    if (e.notify !== 'on-change' && e.notify !== 'always' && e.notify !== 'never')
+      throw new ConfigError('payload.notify must be "on-change", "always" or "never"');
+    out.notify = e.notify;
+  }
+  return out;
+}

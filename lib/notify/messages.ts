@@ -1,0 +1,125 @@
+/** Report + change → Slack Block Kit and SNS messages, within each service's limits (pure). */
+import type { Report } from '../report/types';
+import type { Result } from '../checks/types';
+import type { Change } from './change';
+import { resultKey } from './change';
+
+export const SNS_MAX_BYTES = 256 * 1024;
+const MAX_BLOCKS = 50;
+const MAX_SECTION = 3000;
+const MAX_HEADER = 150;
+
+const cut = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const show = (v: unknown) => (v === undefined ? '' : cut(typeof v === 'string' ? v : JSON.stringify(v), 500));
+
+export function headline(report: Report, change: Change): string {
+  const s = report.summary;
+  const state = report.outcome === 'fail' ? 'FAILING' : 'OK';
+  const delta = [
+    change.newFailures.length ? `${change.newFailures.length} new` : '',
+    change.resolved.length ? `${change.resolved.length} resolved` : '',
+    change.changed.length ? `${change.changed.length} changed` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return `stackcheck ${report.cluster}: ${state} (${s.fail} failed, ${s.error} errors)${delta ? ` — ${delta}` : ''}`;
+}
+
+function failingResults(report: Report): Result[] {
+  return report.results.filter((r) => r.status === 'fail' || r.status === 'error');
+}
+
+export function slackReport(
+  report: Report,
+  change: Change,
+  opts: { link?: string } = {},
+): { text: string; blocks: unknown[] } {
+  const head = cut(headline(report, change), MAX_HEADER);
+  const blocks: unknown[] = [{ type: 'header', text: { type: 'plain_text', text: head, emoji: true } }];
+  const fresh = new Set(change.newFailures.map(resultKey));
+  const failing = failingResults(report).sort(
+    (a, b) => Number(fresh.has(resultKey(b))) - Number(fresh.has(resultKey(a))),
+  );
+  const resolvedText = change.resolved.length
+    ? `*Resolved:* ${change.resolved.map((r) => `\`${r.code}\` ${esc(r.resource)}`).join(', ')}`
+    : '';
+  // header + context + resolved + "+N more" are reserved.
+  const room = MAX_BLOCKS - 4;
+  for (const r of failing.slice(0, room)) {
+    const lines = [
+      `${r.status === 'error' ? '⚠️' : '❌'} *${esc(r.code)} ${esc(r.title)}* (${r.severity})${fresh.has(resultKey(r)) ? ' — *new*' : ''}`,
+      `\`${esc(r.resource)}\``,
+      esc(r.message),
+      r.expected !== undefined ? `expected: ${esc(show(r.expected))}` : '',
+      r.actual !== undefined ? `seen: ${esc(show(r.actual))}` : '',
+      r.remediation ? `fix: ${esc(r.remediation)}` : '',
+    ].filter(Boolean);
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(lines.join('\n'), MAX_SECTION) } });
+  }
+  if (failing.length > room)
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `+${failing.length - room} more failing results` } });
+  if (resolvedText) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(resolvedText, MAX_SECTION) } });
+  blocks.push({
+    type: 'context',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: cut(
+          `run ${report.startedAt} · ${report.durationMs} ms · ${report.summary.pass} passed${opts.link ? ` · <${opts.link}|report>` : ''}`,
+          MAX_SECTION,
+        ),
+      },
+    ],
+  });
+  return { text: head, blocks };
+}
+
+export function snsReport(report: Report, change: Change) {
+  const subject = cut(
+    headline(report, change)
+      .replace(/—/g, '-')
+      .replace(/[^\x20-\x7E]/g, '?'),
+    100,
+  );
+  const failing = failingResults(report);
+  const worst = failing.some((r) => r.severity === 'critical')
+    ? 'critical'
+    : failing.some((r) => r.severity === 'warning')
+      ? 'warning'
+      : failing.length
+        ? 'info'
+        : 'none';
+  const email = [
+    headline(report, change),
+    '',
+    ...failing.map(
+      (r) =>
+        `${r.status.toUpperCase()} ${r.code} ${r.title} [${r.severity}]\n  ${r.resource}\n  ${r.message}${r.remediation ? `\n  fix: ${r.remediation}` : ''}`,
+    ),
+    ...(change.resolved.length ? ['', 'Resolved:', ...change.resolved.map((r) => `  ${r.code} ${r.resource}`)] : []),
+  ].join('\n');
+  const summary = {
+    tool: 'stackcheck',
+    cluster: report.cluster,
+    outcome: report.outcome,
+    startedAt: report.startedAt,
+    summary: report.summary,
+    newFailures: change.newFailures,
+    resolved: change.resolved,
+    changed: change.changed,
+  };
+  let doc = { ...summary, results: failing };
+  let message = JSON.stringify({ default: JSON.stringify(doc), email });
+  // Stay under SNS's 256 KB: drop result details first, then the email text.
+  while (Buffer.byteLength(message) > SNS_MAX_BYTES && doc.results.length > 0) {
+    doc = { ...doc, results: doc.results.slice(0, Math.floor(doc.results.length / 2)) };
+    message = JSON.stringify({ default: JSON.stringify({ ...doc, truncated: true }), email: cut(email, 50_000) });
+  }
+  return {
+    subject,
+    message,
+    messageStructure: 'json' as const,
+    attributes: { cluster: report.cluster, severity: worst, status: report.outcome ?? 'pass' },
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * `serverless package` (osls) offline, then the generated CloudFormation read back: the role
+ * allows nothing mutating beyond sns:Publish on the topic, the state table's items and the
+ * functions' own logs; the EKS access entry exists; bundle sizes are printed.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '../..');
+let dir: string;
+type Statement = { Sid?: string; Effect: string; Action: string[] | string; Resource: unknown };
+let template: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'stackcheck-package-'));
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/osls/bin/serverless.js'), 'package', '--stage', 'ci', '--package', dir],
+    {
+      cwd: ROOT,
+      // No AWS account: dummy credentials only satisfy the framework's provider setup; nothing is called.
+      env: {
+        ...process.env,
+        AWS_ACCESS_KEY_ID: 'AKIDPACKAGEONLY',
+        AWS_SECRET_ACCESS_KEY: 'package-only',
+        SLS_TELEMETRY_DISABLED: '1',
+        SLS_NOTIFICATIONS_MODE: 'off',
+      },
+      stdio: 'pipe',
+      timeout: 240_000,
+    },
+  );
+  template = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
+}, 300_000);
+
+function statements(): Statement[] {
+  return Object.values(template.Resources)
+    .filter((r) => r.Type === 'AWS::IAM::Role')
+    .flatMap((r) =>
+      (r.Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>).flatMap(
+        (p) => p.PolicyDocument.Statement,
+      ),
+    );
+}
+
+describe('serverless package', () => {
+  it('bundles each function (the webhook without the Kubernetes client)', () => {
+    const sizes = Object.fromEntries(
+      ['verify', 'alertmanagerWebhook'].map((f) => [f, statSync(join(dir, `${f}.zip`)).size]),
+    );
+    console.log(`bundle sizes (zip): ${JSON.stringify(sizes)}`);
+    expect(sizes.alertmanagerWebhook).toBeLessThan(300 * 1024);
+    expect(sizes.verify).toBeGreaterThan(sizes.alertmanagerWebhook);
+  });
+
+  it('targets nodejs22.x on arm64', () => {
+    const fns = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(fns).toHaveLength(2);
+    for (const f of fns) expect(f.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+  });
+
+  it('grants no mutating action beyond sns:Publish, the state items and its own logs', () => {
+    const readOnly =
+      /^(eks:Describe|elasticloadbalancing:Describe|acm:Describe|ssm:GetParameter$|dynamodb:GetItem$|secretsmanager:GetSecretValue$)/;
+    const allowedWrites: Record<string, (resource: unknown) => boolean> = {
+      'sns:Publish': (r) => JSON.stringify(r) === JSON.stringify({ Ref: 'ReportsTopic' }),
+      'dynamodb:PutItem': (r) => JSON.stringify(r) === JSON.stringify({ 'Fn::GetAtt': ['StateTable', 'Arn'] }),
+      'logs:CreateLogStream': (r) => JSON.stringify(r).includes('log-group:/aws/lambda/stackcheck-ci'),
+      'logs:CreateLogGroup': (r) => JSON.stringify(r).includes('log-group:/aws/lambda/stackcheck-ci'),
+      'logs:TagResource': (r) => JSON.stringify(r).includes('log-group:/aws/lambda/stackcheck-ci'),
+      'logs:PutLogEvents': (r) => JSON.stringify(r).includes('log-group:/aws/lambda/stackcheck-ci'),
+    };
+    for (const s of statements()) {
+      expect(s.Effect).toBe('Allow');
+      for (const action of [s.Action].flat()) {
+        expect(action).not.toContain('*');
+        if (readOnly.test(action)) continue;
+        expect(Object.keys(allowedWrites)).toContain(action);
+        expect(allowedWrites[action](s.Resource)).toBe(true);
+      }
+    }
+  });
+
+  it('creates the state table with TTL, the topic, and an EKS access entry for the function role', () => {
+    const r = template.Resources;
+    expect(r.StateTable.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    expect(r.ReportsTopic.Type).toBe('AWS::SNS::Topic');
+    expect(r.VerifyAccessEntry).toMatchObject({
+      Type: 'AWS::EKS::AccessEntry',
+      Properties: { ClusterName: 'myeks', KubernetesGroups: ['stackcheck-readers'] },
+    });
+    const schedule = Object.values(r).find((x) => x.Type === 'AWS::Events::Rule');
+    expect(schedule?.Properties.ScheduleExpression).toBe('rate(5 minutes)');
+  });
+});
