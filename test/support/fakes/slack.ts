@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 export class SlackCapture {
   readonly posts: Array<{
     path: string;
-    body: { text?: string; attachments?: Array<{ color: string; blocks: unknown[] }> };
+    body: { text?: string; blocks?: unknown[]; attachments?: Array<{ color: string; blocks: unknown[] }> };
   }> = [];
   readonly attempts: number[] = [];
   /** Status to answer with (200 = healthy); 429 adds Retry-After. */
