@@ -12,6 +12,8 @@ import { ingressChecks } from './ingress';
 import { albChecks } from './alb';
 import { certificateChecks } from './certificate';
 import { heartbeatChecks } from './heartbeat';
+import { prometheusChecks } from './prometheus';
+import { grafanaChecks } from './grafana';
 
 export const allChecks: readonly Check[] = [
   ...helmChecks,
@@ -21,6 +23,8 @@ export const allChecks: readonly Check[] = [
   ...ingressChecks,
   ...albChecks,
   ...certificateChecks,
+  ...prometheusChecks,
+  ...grafanaChecks,
   ...heartbeatChecks,
 ];
 

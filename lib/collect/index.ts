@@ -28,6 +28,7 @@ import {
 import { limiter, withTimeout } from '../util/concurrency';
 import { collectAws } from './aws';
 import { collectKubernetes } from './kubernetes';
+import { collectRuntime } from './runtime';
 import type { CollectFn, CollectHints, CollectOptions, CollectTarget } from './types';
 
 /** Which snapshot parts each check family reads (what to collect for a selection of families). */
@@ -156,7 +157,9 @@ export const collectLive: CollectFn = async (target, hints, opts) => {
   const elbv2 = new ElasticLoadBalancingV2Client(cfg);
   const acm = new ACMClient(cfg);
   try {
-    const [kube, aws] = await Promise.all([
+    const wantProm = want.has('runtime.prometheus') && !!hints.prometheusUrl;
+    const wantGrafana = want.has('runtime.grafana') && !!hints.grafanaUrl;
+    const [kube, aws, runtime] = await Promise.all([
       needK8s
         ? collectKubernetes(
             { kc, call },
@@ -174,7 +177,18 @@ export const collectLive: CollectFn = async (target, hints, opts) => {
       wantAlb || wantCert
         ? collectAws({ elbv2, acm, call }, cluster, hints, { alb: wantAlb, certificate: wantCert }, ingresses)
         : Promise.resolve(undefined),
+      wantProm || wantGrafana
+        ? collectRuntime({
+            prometheusUrl: hints.prometheusUrl,
+            grafanaUrl: hints.grafanaUrl,
+            grafanaToken: env.GRAFANA_TOKEN,
+            timeoutMs: callTimeout,
+            prometheus: wantProm,
+            grafana: wantGrafana,
+          })
+        : Promise.resolve(undefined),
     ]);
+    if (runtime) counter.calls.http = runtime.calls;
     if (kube.unauthorized) {
       throw new CollectError(
         `the Kubernetes API refused every request with 401 Unauthorized: the IAM identity has no access entry (or aws-auth mapping) on cluster ${cluster}`,
@@ -182,7 +196,13 @@ export const collectLive: CollectFn = async (target, hints, opts) => {
       );
     }
     errors.push(...kube.errors, ...(aws?.errors ?? []));
-    const collected = DATA_KEYS.filter((k) => kube.collected.includes(k) || (aws?.collected ?? []).includes(k));
+    const collected = DATA_KEYS.filter(
+      (k) =>
+        kube.collected.includes(k) ||
+        (aws?.collected ?? []).includes(k) ||
+        (k === 'runtime.prometheus' && wantProm) ||
+        (k === 'runtime.grafana' && wantGrafana),
+    );
     const snapshot: Snapshot = {
       kind: SNAPSHOT_KIND,
       schemaVersion: SNAPSHOT_SCHEMA_VERSION,
@@ -202,7 +222,7 @@ export const collectLive: CollectFn = async (target, hints, opts) => {
         tags: {},
         certificates: {},
       },
-      runtime: {},
+      runtime: runtime?.runtime ?? {},
       errors,
       stats: { apiCalls: counter.calls, durationMs: Date.now() - started },
     };

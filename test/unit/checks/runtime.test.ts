@@ -1,0 +1,188 @@
+import { labExpected } from '../../support/factories/expected';
+import type { HttpProbe } from '../../../lib/snapshot/types';
+import { runCode } from '../../support/run-check';
+
+const BASE = 'https://prometheus.example.com';
+const vec = (v: number | null): HttpProbe => ({
+  url: `${BASE}/api/v1/query`,
+  status: 200,
+  body: {
+    status: 'success',
+    data: { resultType: 'vector', result: v === null ? [] : [{ metric: {}, value: [1795564537.4, String(v)] }] },
+  },
+});
+
+/** Prometheus HTTP API answers (trimmed as the collector stores them) for a healthy 3-node lab. */
+function healthyProbes(): Record<string, HttpProbe> {
+  return {
+    ready: { url: `${BASE}/-/ready`, status: 200, text: 'Prometheus Server is Ready.' },
+    targets: {
+      url: `${BASE}/api/v1/targets`,
+      status: 200,
+      body: { activeTargets: [{ job: 'node-exporter', instance: '192.168.1.10:9100', health: 'up', lastError: '' }] },
+    },
+    flags: {
+      url: `${BASE}/api/v1/status/flags`,
+      status: 200,
+      body: { data: { 'storage.tsdb.retention.time': '5d', 'storage.tsdb.retention.size': '10GiB' } },
+    },
+    config: {
+      url: `${BASE}/api/v1/status/config`,
+      status: 200,
+      body: { global: { scrape_interval: '15s', evaluation_interval: '15s' } },
+    },
+    rules: {
+      url: `${BASE}/api/v1/rules`,
+      status: 200,
+      body: { groups: [{ name: 'k8s.rules', rules: [{ name: 'node:x', health: 'ok' }] }] },
+    },
+    'query:nodeExporterUp': vec(3),
+    'query:kubeStateMetricsUp': vec(1),
+    'query:watchdog': vec(1),
+    'query:nodeCount': vec(3),
+  };
+}
+
+function withProbes(mutate: (p: Record<string, HttpProbe>) => void = () => {}) {
+  return (s: Parameters<Parameters<typeof runCode>[1] & object>[0]) => {
+    const probes = healthyProbes();
+    mutate(probes);
+    s.runtime.prometheus = { baseUrl: BASE, probes };
+    s.runtime.grafana = {
+      baseUrl: 'https://grafana.example.com',
+      probes: {
+        health: {
+          url: 'https://grafana.example.com/api/health',
+          status: 200,
+          body: { database: 'ok', version: '9.5.3' },
+        },
+        datasources: {
+          url: 'https://grafana.example.com/api/datasources',
+          status: 200,
+          body: [{ uid: 'prometheus', type: 'prometheus' }],
+        },
+        prometheusDatasource: {
+          url: 'https://grafana.example.com/api/datasources/uid/prometheus/health',
+          status: 200,
+          body: { status: 'OK', message: 'Successfully queried the Prometheus API.' },
+        },
+      },
+    };
+    s.collected.push('runtime.prometheus', 'runtime.grafana');
+  };
+}
+
+describe('check: Prometheus runtime (PRM001-PRM008) on recorded answers', () => {
+  it.each(['PRM001', 'PRM002', 'PRM003', 'PRM004', 'PRM006', 'PRM007', 'PRM008'])(
+    '%s passes on a healthy Prometheus',
+    (code) => {
+      expect(runCode(code, withProbes()).every((r) => r.status === 'pass')).toBe(true);
+    },
+  );
+  it('PRM005 is skipped on the lab values (default rules off), and fails when enabled but absent', () => {
+    expect(runCode('PRM005', withProbes())[0]).toMatchObject({
+      status: 'skip',
+      message: expect.stringContaining('defaultRules.create is false'),
+    });
+    const rs = runCode(
+      'PRM005',
+      withProbes((p) => (p['query:watchdog'] = vec(null))),
+      labExpected({ defaultRules: true }),
+    );
+    expect(rs[0].status).toBe('fail');
+  });
+  it('PRM001 is one error with the URL when unreachable; the others skip', () => {
+    const mutate = withProbes((p) => {
+      for (const k of Object.keys(p)) delete p[k];
+      p.ready = { url: `${BASE}/-/ready`, error: 'connection refused (ECONNREFUSED)' };
+    });
+    expect(runCode('PRM001', mutate)[0]).toMatchObject({
+      status: 'error',
+      message: `${BASE}/-/ready: connection refused (ECONNREFUSED)`,
+    });
+    expect(runCode('PRM002', mutate)[0].status).toBe('skip');
+  });
+  it('PRM002 names each target down; PRM003 compares with the node count', () => {
+    const rs = runCode(
+      'PRM002',
+      withProbes((p) =>
+        (p.targets.body as { activeTargets: unknown[] }).activeTargets.push({
+          job: 'kubelet',
+          instance: '192.168.1.11:10250',
+          health: 'down',
+          lastError: 'context deadline exceeded',
+        }),
+      ),
+    );
+    expect(rs.map((r) => `${r.status} ${r.resource}`)).toEqual(['fail Target/kubelet/192.168.1.11:10250']);
+    expect(
+      runCode(
+        'PRM003',
+        withProbes((p) => (p['query:nodeExporterUp'] = vec(2))),
+      )[0],
+    ).toMatchObject({ status: 'fail', expected: 3, actual: 2 });
+  });
+  it('PRM004, PRM006, PRM007, PRM008 fail on the broken answers', () => {
+    expect(
+      runCode(
+        'PRM004',
+        withProbes((p) => (p['query:kubeStateMetricsUp'] = vec(null))),
+      )[0].status,
+    ).toBe('fail');
+    expect(
+      runCode(
+        'PRM006',
+        withProbes(
+          (p) => ((p.flags.body as { data: Record<string, string> }).data['storage.tsdb.retention.time'] = '10d'),
+        ),
+      ).map((r) => r.status),
+    ).toEqual(['fail', 'pass']);
+    expect(
+      runCode(
+        'PRM007',
+        withProbes((p) => ((p.config.body as { global: Record<string, string> }).global.scrape_interval = '30s')),
+      )[0].message,
+    ).toBe('scrape_interval is 30s, expected 15s');
+    expect(
+      runCode(
+        'PRM008',
+        withProbes((p) =>
+          (p.rules.body as { groups: Array<{ rules: unknown[] }> }).groups[0].rules.push({
+            name: 'bad',
+            health: 'err',
+            lastError: 'parse error',
+          }),
+        ),
+      )[0].status,
+    ).toBe('fail');
+  });
+});
+
+describe('check: Grafana runtime (GRF001, GRF002)', () => {
+  it('passes a healthy Grafana with a working datasource', () => {
+    expect(runCode('GRF001', withProbes())[0].status).toBe('pass');
+    expect(runCode('GRF002', withProbes())[0].status).toBe('pass');
+  });
+  it('fails an unhealthy database and a failing datasource', () => {
+    const bad = (s: Parameters<Parameters<typeof runCode>[1] & object>[0]) => {
+      withProbes()(s);
+      s.runtime.grafana!.probes.health.body = { database: 'failing' };
+      s.runtime.grafana!.probes.prometheusDatasource.body = {
+        status: 'ERROR',
+        message: 'Post "http://x:9090/api/v1/query": dial tcp: connection refused',
+      };
+    };
+    expect(runCode('GRF001', bad)[0].status).toBe('fail');
+    expect(runCode('GRF002', bad)[0].message).toContain('connection refused');
+  });
+  it('skips the datasource check without a token, saying how to give one', () => {
+    const noToken = (s: Parameters<Parameters<typeof runCode>[1] & object>[0]) => {
+      withProbes()(s);
+      delete s.runtime.grafana!.probes.datasources;
+    };
+    expect(runCode('GRF002', noToken)[0]).toMatchObject({
+      status: 'skip',
+      message: expect.stringContaining('GRAFANA_TOKEN'),
+    });
+  });
+});
