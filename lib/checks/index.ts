@@ -5,6 +5,7 @@
 import type { Check } from './types';
 import { FAMILIES } from './types';
 import { helmChecks } from './helm';
+import { driftChecks } from './drift';
 import { workloadChecks } from './workloads';
 import { storageChecks } from './storage';
 import { crdChecks } from './crds';
@@ -17,6 +18,7 @@ import { grafanaChecks } from './grafana';
 
 export const allChecks: readonly Check[] = [
   ...helmChecks,
+  ...driftChecks,
   ...workloadChecks,
   ...storageChecks,
   ...crdChecks,
