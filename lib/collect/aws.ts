@@ -145,7 +145,9 @@ export async function collectAws(
     if (lb) {
       aws.loadBalancers.push(lb);
       const lbArn = lb.LoadBalancerArn;
-      const listenersTask = (async () => {
+      // Two chains side by side: listeners → rules, target groups → target health; the tags of
+      // the load balancer, listeners and target groups go out as soon as both lists are known.
+      const listed = (async () => {
         try {
           let marker: string | undefined;
           do {
@@ -155,10 +157,30 @@ export async function collectAws(
             aws.listeners.push(...((out.Listeners ?? []).map((l) => plain(l)) as AwsState['listeners']));
             marker = out.NextMarker;
           } while (marker);
+          return true;
         } catch (err) {
           fail('DescribeListeners', ['aws.listeners', 'aws.rules'], err, lbArn);
-          return;
+          return false;
         }
+      })();
+      const groups = (async () => {
+        try {
+          let marker: string | undefined;
+          do {
+            const out = await call('elbv2', 'DescribeTargetGroups', () =>
+              elbv2.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: lbArn, Marker: marker })),
+            );
+            aws.targetGroups.push(...((out.TargetGroups ?? []).map((t) => plain(t)) as AwsState['targetGroups']));
+            marker = out.NextMarker;
+          } while (marker);
+          return true;
+        } catch (err) {
+          fail('DescribeTargetGroups', ['aws.targetGroups', 'aws.targetHealth'], err, lbArn);
+          return false;
+        }
+      })();
+      const rulesTask = listed.then(async (ok) => {
+        if (!ok) return;
         const listenerCerts = aws.listeners.flatMap((l) =>
           (l.Certificates ?? []).map((c) => c.CertificateArn).filter((a): a is string => !!a),
         );
@@ -181,21 +203,9 @@ export async function collectAws(
           }),
           opts.certificate ? certificates(listenerCerts) : Promise.resolve(),
         ]);
-      })();
-      const targetGroupsTask = (async () => {
-        try {
-          let marker: string | undefined;
-          do {
-            const out = await call('elbv2', 'DescribeTargetGroups', () =>
-              elbv2.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: lbArn, Marker: marker })),
-            );
-            aws.targetGroups.push(...((out.TargetGroups ?? []).map((t) => plain(t)) as AwsState['targetGroups']));
-            marker = out.NextMarker;
-          } while (marker);
-        } catch (err) {
-          fail('DescribeTargetGroups', ['aws.targetGroups', 'aws.targetHealth'], err, lbArn);
-          return;
-        }
+      });
+      const healthTask = groups.then(async (ok) => {
+        if (!ok) return;
         await Promise.all(
           aws.targetGroups.map(async (tg) => {
             try {
@@ -210,22 +220,20 @@ export async function collectAws(
             }
           }),
         );
-      })();
-      await Promise.all([listenersTask, targetGroupsTask]);
-      try {
-        const arns = [
-          lbArn,
-          ...aws.listeners.map((l) => l.ListenerArn),
-          ...Object.values(aws.rules)
-            .flat()
-            .filter((r) => !r.IsDefault)
-            .map((r) => r.RuleArn),
-          ...aws.targetGroups.map((t) => t.TargetGroupArn),
-        ];
-        await describeTags(arns.filter((a) => !aws.tags[a]));
-      } catch (err) {
-        fail('DescribeTags', ['aws.tags'], err, lbArn);
-      }
+      });
+      const tagsTask = Promise.all([listed, groups]).then(async () => {
+        try {
+          const arns = [
+            lbArn,
+            ...aws.listeners.map((l) => l.ListenerArn),
+            ...aws.targetGroups.map((t) => t.TargetGroupArn),
+          ];
+          await describeTags(arns.filter((a) => !aws.tags[a]));
+        } catch (err) {
+          fail('DescribeTags', ['aws.tags'], err, lbArn);
+        }
+      });
+      await Promise.all([rulesTask, healthTask, tagsTask]);
     }
   }
   await certTask;

@@ -77,6 +77,31 @@ function regionOf(target: CollectTarget, env: NodeJS.ProcessEnv): string | undef
   return target.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
 }
 
+/**
+ * SDK clients are kept per region for the life of the process: a warm Lambda (or a long-running
+ * caller) skips the clients' first-call setup and reuses their connections.
+ */
+const clientCache = new Map<string, { elbv2: ElasticLoadBalancingV2Client; acm: ACMClient; eks: EKSClient }>();
+function awsClients(region: string | undefined, callTimeout: number, cfg: ReturnType<typeof clientConfig>) {
+  const key = `${region ?? ''}|${callTimeout}|${process.env.AWS_ENDPOINT_URL ?? ''}|${process.env.AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2 ?? ''}|${process.env.AWS_ENDPOINT_URL_EKS ?? ''}|${process.env.AWS_ENDPOINT_URL_ACM ?? ''}|${process.env.AWS_ACCESS_KEY_ID ?? ''}`;
+  let c = clientCache.get(key);
+  if (!c) {
+    c = { elbv2: new ElasticLoadBalancingV2Client(cfg), acm: new ACMClient(cfg), eks: new EKSClient(cfg) };
+    clientCache.set(key, c);
+  }
+  return c;
+}
+
+/** Closes the cached clients' connections (tests, or a caller that is done). */
+export function closeClients(): void {
+  for (const c of clientCache.values()) {
+    c.elbv2.destroy();
+    c.acm.destroy();
+    c.eks.destroy();
+  }
+  clientCache.clear();
+}
+
 export const collectLive: CollectFn = async (target, hints, opts) => {
   const env = opts.env ?? process.env;
   const started = Date.now();
@@ -84,7 +109,7 @@ export const collectLive: CollectFn = async (target, hints, opts) => {
   const callTimeout = opts.callTimeoutMs ?? 10_000;
   const progress = opts.onProgress ?? (() => {});
   const counter: Counter = { calls: {} };
-  const bound = limiter(opts.concurrency ?? 16);
+  const bound = limiter(opts.concurrency ?? 32);
   const call = <T>(service: string, name: string, fn: () => Promise<T>): Promise<T> =>
     bound(() => {
       counter.calls[service] = (counter.calls[service] ?? 0) + 1;
@@ -97,56 +122,8 @@ export const collectLive: CollectFn = async (target, hints, opts) => {
   const cfg = clientConfig({ region, callTimeoutMs: callTimeout });
   const errors: CollectionError[] = [];
 
-  // Kubernetes access.
-  progress(
-    target.mode === 'eks' ? `describing EKS cluster ${target.cluster}` : `loading kubeconfig ${target.kubeconfig}`,
-  );
-  let kc: KubeConfig;
-  if (target.mode === 'eks') {
-    if (!region) throw new CollectError('no AWS region: pass --region or set AWS_REGION', 'eks');
-    const eks = new EKSClient(cfg);
-    let endpoint: string | undefined;
-    let ca: string | undefined;
-    try {
-      const out = await call('eks', 'DescribeCluster', () =>
-        eks.send(new DescribeClusterCommand({ name: target.cluster })),
-      );
-      endpoint = out.cluster?.endpoint;
-      ca = out.cluster?.certificateAuthority?.data;
-    } catch (err) {
-      const e = collectionError('eks', 'DescribeCluster', [], err, 'eks:DescribeCluster');
-      throw new CollectError(
-        `DescribeCluster ${target.cluster} failed: ${e.message}${e.code ? ` (${e.code})` : ''}`,
-        'eks',
-        { cause: err },
-      );
-    } finally {
-      eks.destroy();
-    }
-    if (!endpoint || !ca)
-      throw new CollectError(
-        `cluster ${target.cluster} has no endpoint or certificate authority yet (is it ACTIVE?)`,
-        'eks',
-      );
-    const credentials = fromNodeProviderChain();
-    let token: string;
-    try {
-      token = await eksToken({ cluster: target.cluster, region, credentials });
-    } catch (err) {
-      throw new CollectError(`cannot sign the EKS token: ${describeError(err)}`, 'sts', { cause: err });
-    }
-    kc = kubeConfigForEks({ cluster: target.cluster, endpoint, caData: ca, token });
-  } else {
-    try {
-      kc = kubeConfigFromFile(target.kubeconfig, target.context);
-    } catch (err) {
-      throw new CollectError(`cannot load kubeconfig ${target.kubeconfig}: ${describeError(err)}`, 'kubernetes', {
-        cause: err,
-      });
-    }
-  }
-
-  // Kubernetes and AWS in parallel; the AWS side waits for the Ingresses only if it needs their hostname.
+  // AWS (ALB, certificate) and the runtime probes need nothing from Kubernetes: start them now, so
+  // the run's wall time is the longest chain, not EKS + Kubernetes + AWS one after the other.
   let resolveIngresses: (i: K8sObject[]) => void = () => {};
   const ingresses = new Promise<K8sObject[]>((r) => (resolveIngresses = r));
   const needK8s = [...want].some((k) => k.startsWith('k8s.'));
@@ -154,11 +131,43 @@ export const collectLive: CollectFn = async (target, hints, opts) => {
   progress('reading Kubernetes objects and the ALB');
   const wantAlb = want.has('aws.loadBalancers');
   const wantCert = want.has('aws.certificates');
-  const elbv2 = new ElasticLoadBalancingV2Client(cfg);
-  const acm = new ACMClient(cfg);
+  const clients = awsClients(region, callTimeout, cfg);
+  const { elbv2, acm } = clients;
+  const wantProm = want.has('runtime.prometheus') && !!hints.prometheusUrl;
+  const wantGrafana = want.has('runtime.grafana') && !!hints.grafanaUrl;
+  const awsTask =
+    wantAlb || wantCert
+      ? collectAws({ elbv2, acm, call }, cluster, hints, { alb: wantAlb, certificate: wantCert }, ingresses)
+      : Promise.resolve(undefined);
+  const runtimeTask =
+    wantProm || wantGrafana
+      ? collectRuntime({
+          prometheusUrl: hints.prometheusUrl,
+          grafanaUrl: hints.grafanaUrl,
+          grafanaToken: env.GRAFANA_TOKEN,
+          timeoutMs: callTimeout,
+          prometheus: wantProm,
+          grafana: wantGrafana,
+        })
+      : Promise.resolve(undefined);
+  const settleOthers = async () => {
+    resolveIngresses([]);
+    await Promise.allSettled([awsTask, runtimeTask]);
+  };
+
+  // Kubernetes access.
+  progress(
+    target.mode === 'eks' ? `describing EKS cluster ${target.cluster}` : `loading kubeconfig ${target.kubeconfig}`,
+  );
+  let kc: KubeConfig;
   try {
-    const wantProm = want.has('runtime.prometheus') && !!hints.prometheusUrl;
-    const wantGrafana = want.has('runtime.grafana') && !!hints.grafanaUrl;
+    kc = await kubeAccess(target, region, clients, call);
+  } catch (err) {
+    await settleOthers();
+    throw err;
+  }
+
+  try {
     const [kube, aws, runtime] = await Promise.all([
       needK8s
         ? collectKubernetes(
@@ -174,19 +183,8 @@ export const collectLive: CollectFn = async (target, hints, opts) => {
             unauthorized: false,
             calls: 0,
           }),
-      wantAlb || wantCert
-        ? collectAws({ elbv2, acm, call }, cluster, hints, { alb: wantAlb, certificate: wantCert }, ingresses)
-        : Promise.resolve(undefined),
-      wantProm || wantGrafana
-        ? collectRuntime({
-            prometheusUrl: hints.prometheusUrl,
-            grafanaUrl: hints.grafanaUrl,
-            grafanaToken: env.GRAFANA_TOKEN,
-            timeoutMs: callTimeout,
-            prometheus: wantProm,
-            grafana: wantGrafana,
-          })
-        : Promise.resolve(undefined),
+      awsTask,
+      runtimeTask,
     ]);
     if (runtime) counter.calls.http = runtime.calls;
     if (kube.unauthorized) {
@@ -231,9 +229,61 @@ export const collectLive: CollectFn = async (target, hints, opts) => {
     );
     return snapshot;
   } finally {
-    elbv2.destroy();
-    acm.destroy();
+    await settleOthers();
   }
 };
+
+/** EKS DescribeCluster + IAM token, or a kubeconfig; CollectError when neither works. */
+async function kubeAccess(
+  target: CollectTarget,
+  region: string | undefined,
+  clients: { eks: EKSClient },
+  call: <T>(service: string, name: string, fn: () => Promise<T>) => Promise<T>,
+): Promise<KubeConfig> {
+  let kc: KubeConfig;
+  if (target.mode === 'eks') {
+    if (!region) throw new CollectError('no AWS region: pass --region or set AWS_REGION', 'eks');
+    const eks = clients.eks;
+    let endpoint: string | undefined;
+    let ca: string | undefined;
+    try {
+      const out = await call('eks', 'DescribeCluster', () =>
+        eks.send(new DescribeClusterCommand({ name: target.cluster })),
+      );
+      endpoint = out.cluster?.endpoint;
+      ca = out.cluster?.certificateAuthority?.data;
+    } catch (err) {
+      const e = collectionError('eks', 'DescribeCluster', [], err, 'eks:DescribeCluster');
+      throw new CollectError(
+        `DescribeCluster ${target.cluster} failed: ${e.message}${e.code ? ` (${e.code})` : ''}`,
+        'eks',
+        { cause: err },
+      );
+    }
+    if (!endpoint || !ca)
+      throw new CollectError(
+        `cluster ${target.cluster} has no endpoint or certificate authority yet (is it ACTIVE?)`,
+        'eks',
+      );
+    const credentials = fromNodeProviderChain();
+    let token: string;
+    try {
+      token = await eksToken({ cluster: target.cluster, region, credentials });
+    } catch (err) {
+      throw new CollectError(`cannot sign the EKS token: ${describeError(err)}`, 'sts', { cause: err });
+    }
+    kc = kubeConfigForEks({ cluster: target.cluster, endpoint, caData: ca, token });
+  } else {
+    try {
+      kc = kubeConfigFromFile(target.kubeconfig, target.context);
+    } catch (err) {
+      throw new CollectError(`cannot load kubeconfig ${target.kubeconfig}: ${describeError(err)}`, 'kubernetes', {
+        cause: err,
+      });
+    }
+  }
+
+  return kc;
+}
 
 export type { CollectHints, CollectOptions, CollectTarget };

@@ -184,6 +184,18 @@ export class FakeKubeApi {
 
   /** Checks the EKS token: prefix, presigned GetCallerIdentity, signed x-k8s-aws-id, fresh, valid signature. */
   async verifyToken(token: string): Promise<string | undefined> {
+    // Like aws-iam-authenticator, remember tokens already verified (for their short life).
+    const key = `${this.credentials.accessKeyId}:${this.credentials.secretAccessKey}:${this.cluster}:${token}`;
+    const seen = this.verified.get(key);
+    if (seen && seen > Date.now()) return undefined;
+    const problem = await this.checkToken(token);
+    if (!problem) this.verified.set(key, Date.now() + 60_000);
+    return problem;
+  }
+
+  private readonly verified = new Map<string, number>();
+
+  private async checkToken(token: string): Promise<string | undefined> {
     let url: URL;
     try {
       url = decodeEksToken(token);

@@ -1,0 +1,328 @@
+/**
+ * `npm run bench`: measures stackcheck against its goals (issue: Performance) and writes
+ * bench/results.json. Everything runs on loopback: the wire-format fakes (with 50 ms added to
+ * every response where latency matters), real child processes for memory and cold start.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import autocannon from 'autocannon';
+import { handleWebhook, type WebhookDeps } from '../lib/alertmanager/handler';
+import { FAMILIES } from '../lib/checks/types';
+import { collectLive } from '../lib/collect';
+import { startServer } from '../lib/cli/serve';
+import { MemoryStore } from '../lib/state/memory';
+import { LAB_CERT_ARN } from '../test/support/factories/expected';
+import { labKubernetesState, makePod, NODE_EXPORTER_LABELS } from '../test/support/factories/k8s';
+import { startLabFakes, useEnv } from '../test/support/fakes/lab';
+import { amPayload } from '../test/unit/alertmanager/payloads';
+
+const ROOT = join(__dirname, '..');
+const LATENCY = 50;
+const HINTS = {
+  namespace: 'monitoring',
+  release: 'kube-prometheus-stack',
+  albGroupName: 'study',
+  loadBalancerName: 'myeks-ingress-alb',
+  certificateArns: [LAB_CERT_ARN],
+};
+const FAMS = FAMILIES.filter((f) => !['prometheus', 'grafana', 'heartbeat'].includes(f));
+/**
+ * The longest chain of dependent calls in lib/collect (read from the code): the AWS side starts at
+ * once, DescribeLoadBalancers → DescribeListeners → DescribeRules (beside it DescribeTargetGroups →
+ * DescribeTargetHealth, and DescribeTags once listeners and target groups are known); the
+ * Kubernetes side is DescribeCluster → one round of parallel lists (2 calls deep); ACM is 1.
+ */
+const CHAIN = ['elbv2:DescribeLoadBalancers', 'elbv2:DescribeListeners', 'elbv2:DescribeRules'];
+
+interface Row {
+  metric: string;
+  value: number;
+  unit: string;
+  goal: string;
+  met: boolean | null;
+}
+const rows: Row[] = [];
+const row = (metric: string, value: number, unit: string, goal: string, met: boolean | null) =>
+  rows.push({ metric, value: Math.round(value * 100) / 100, unit, goal, met });
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function latency() {
+  const lab = await startLabFakes();
+  const restore = useEnv(lab.env);
+  lab.aws.faults.latencyMs = LATENCY;
+  lab.kube.faults.latencyMs = LATENCY;
+  try {
+    const limit = CHAIN.length * LATENCY;
+    const times: number[] = [];
+    let calls = 0;
+    await collectLive({ mode: 'eks', cluster: 'myeks', region: 'ap-northeast-2' }, HINTS, { families: FAMS }); // warm-up
+    for (let i = 0; i < 5; i++) {
+      const t0 = Date.now();
+      const s = await collectLive({ mode: 'eks', cluster: 'myeks', region: 'ap-northeast-2' }, HINTS, {
+        families: FAMS,
+      });
+      times.push(Date.now() - t0);
+      calls = Object.values(s.stats!.apiCalls).reduce((a, b) => a + b, 0);
+      if (s.errors.length) throw new Error(`collection errors: ${JSON.stringify(s.errors)}`);
+    }
+    const t0 = Date.now();
+    await collectLive({ mode: 'eks', cluster: 'myeks', region: 'ap-northeast-2' }, HINTS, {
+      families: FAMS,
+      concurrency: 1,
+    });
+    const sequential = Date.now() - t0;
+    const wall = median(times);
+    row(
+      'verify wall time, +50 ms per call (median of 5)',
+      wall,
+      'ms',
+      `<= 1.25 x ${limit} ms (chain of ${CHAIN.length})`,
+      wall <= 1.25 * limit,
+    );
+    row('same run one call at a time', sequential, 'ms', 'report', null);
+    row('speed-up from concurrency', sequential / wall, 'x', 'report', null);
+    row('API calls per run (lab, 3 nodes)', calls, 'calls', '<= 30', calls <= 30);
+    return { limit, calls };
+  } finally {
+    restore();
+    await lab.stop();
+  }
+}
+
+async function scale(limit: number, calls3: number) {
+  const k = labKubernetesState({ nodes: 500 });
+  const extra = Array.from({ length: 20_000 - k.pods.length }, (_, i) => {
+    const p = makePod(
+      `app-${i}`,
+      { kind: 'ReplicaSet', name: `app-${i % 400}` },
+      k.nodes[i % 500].metadata.name,
+      NODE_EXPORTER_LABELS,
+    );
+    p.metadata.namespace = `team-${i % 40}`;
+    return p;
+  });
+  k.pods.push(...extra);
+  const lab = await startLabFakes({ kubernetes: k });
+  lab.aws.faults.latencyMs = LATENCY;
+  lab.kube.faults.latencyMs = LATENCY;
+  try {
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [join(ROOT, 'scripts/run-ts.js'), join(ROOT, 'bench/collect-child.ts')], {
+        env: { ...process.env, ...lab.env },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let text = '';
+      child.stdout.on('data', (d) => (text += d));
+      child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`child exited ${code}`))));
+    });
+    const r = JSON.parse(out) as { wallMs: number; calls: number; maxRssMb: number; nodes: number; pods: number };
+    row(
+      `scale: 500 nodes, 20 000 pods (read ${r.pods} pods of the namespace): wall time`,
+      r.wallMs,
+      'ms',
+      `<= 1.5 x ${limit} ms`,
+      r.wallMs <= 1.5 * limit,
+    );
+    row('scale: peak RSS of the run (process incl. runtime)', r.maxRssMb, 'MB', '<= 128 MB', r.maxRssMb <= 128);
+    row('scale: API calls', r.calls, 'calls', `flat (= ${calls3})`, r.calls === calls3);
+  } finally {
+    await lab.stop();
+  }
+}
+
+async function coldStart() {
+  const dir = mkdtempSync(join(tmpdir(), 'stackcheck-bundles-'));
+  const goals: Record<string, [number, number]> = {
+    verify: [1.5 * 1024 * 1024, 200],
+    'alertmanager-webhook': [300 * 1024, 60],
+  };
+  for (const fn of Object.keys(goals)) {
+    const outfile = join(dir, `${fn}.js`);
+    await build({
+      entryPoints: [join(ROOT, 'functions', `${fn}.ts`)],
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'cjs',
+      outfile,
+      external: ['@aws-sdk/*'],
+      logLevel: 'error',
+      keepNames: true,
+    });
+    const size = statSync(outfile).size;
+    const loads: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const r = spawnSync(
+        process.execPath,
+        [
+          '-e',
+          `const t=process.hrtime.bigint();require(${JSON.stringify(outfile)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`,
+        ],
+        { cwd: ROOT, encoding: 'utf8', env: { ...process.env, AWS_REGION: 'ap-northeast-2' } },
+      );
+      loads.push(Number(r.stdout));
+    }
+    const [maxSize, maxMs] = goals[fn];
+    row(
+      `bundle ${fn} (minified, AWS SDK from the runtime)`,
+      size / 1024,
+      'KB',
+      `<= ${maxSize / 1024} KB`,
+      size <= maxSize,
+    );
+    row(`load ${fn} in a fresh node (median of 10)`, median(loads), 'ms', `<= ${maxMs} ms`, median(loads) <= maxMs);
+  }
+}
+
+async function webhook() {
+  const deps: WebhookDeps = {
+    store: new MemoryStore(),
+    token: async () => 't',
+    slackUrl: () => 'https://hooks.slack.com/services/T/B/X',
+    postSlack: async () => {},
+    publishSns: async () => {},
+    defaultCluster: 'c',
+    maxBodyBytes: 8 * 1024 * 1024,
+  };
+  for (const n of [5, 1000]) {
+    const bodies = Array.from({ length: n === 5 ? 400 : 40 }, (_, i) =>
+      Buffer.from(
+        JSON.stringify(
+          amPayload(
+            { groupKey: `{}:{g="${n}-${i}"}` },
+            Array.from({ length: n }, () => ({})),
+          ),
+        ),
+      ),
+    );
+    const start = process.cpuUsage();
+    for (const body of bodies)
+      await handleWebhook(
+        { method: 'POST', path: '/alertmanager', headers: { authorization: 'Bearer t' }, body },
+        deps,
+      );
+    const cpu = process.cpuUsage(start);
+    const per = (cpu.user + cpu.system) / 1000 / bodies.length;
+    row(
+      `webhook CPU per notification, ${n} alerts`,
+      per,
+      'ms',
+      n === 5 ? '<= 1 ms' : '<= 25 ms',
+      per <= (n === 5 ? 1 : 25),
+    );
+  }
+  const restore = useEnv({});
+  const server = await startServer({
+    port: 0,
+    store: new MemoryStore(),
+    env: { ALERTMANAGER_TOKEN: 't', SLACK_WEBHOOK_URL: 'http://127.0.0.1:9/unused' },
+    deps: { postSlack: async () => {}, publishSns: undefined },
+    log: () => {},
+  });
+  try {
+    let i = 0;
+    const result = await autocannon({
+      url: `${server.url}/alertmanager`,
+      method: 'POST',
+      connections: 10,
+      duration: 5,
+      headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
+      requests: [
+        {
+          setupRequest: (req: Record<string, unknown>) => ({
+            ...req,
+            body: JSON.stringify(
+              amPayload(
+                { groupKey: `{}:{r="${i++}"}` },
+                Array.from({ length: 5 }, () => ({})),
+              ),
+            ),
+          }),
+        },
+      ],
+    });
+    row(
+      'webhook requests/s through stackcheck serve (5 alerts, 10 connections)',
+      result.requests.average,
+      'req/s',
+      'report',
+      null,
+    );
+    row('webhook p99 latency through serve', result.latency.p99, 'ms', 'report', null);
+    row('webhook non-2xx responses', result.non2xx, 'responses', '0', result.non2xx === 0);
+  } finally {
+    await server.close();
+    restore();
+  }
+}
+
+function cli() {
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')],
+    { cwd: ROOT },
+  );
+  const times: number[] = [];
+  let rss = 0;
+  for (let i = 0; i < 5; i++) {
+    const t0 = Date.now();
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--require',
+        join(ROOT, 'bench/rss-reporter.js'),
+        join(ROOT, 'bin/stackcheck.js'),
+        'verify',
+        '--snapshot',
+        'examples/healthy-snapshot.json',
+        '--quiet',
+        '--format',
+        'json',
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    times.push(Date.now() - t0);
+    rss = Math.max(rss, Number(/BENCH_MAXRSS_MB=([\d.]+)/.exec(r.stderr)?.[1] ?? 0));
+  }
+  row('CLI on the bundled example: wall time (median of 5)', median(times), 'ms', 'report', null);
+  row('CLI on the bundled example: peak RSS', rss, 'MB', 'report', null);
+}
+
+async function main() {
+  const started = Date.now();
+  const { limit, calls } = await latency();
+  await scale(limit, calls);
+  await coldStart();
+  await webhook();
+  cli();
+  const machine = `${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`;
+  const doc = { date: new Date().toISOString(), machine, durationS: Math.round((Date.now() - started) / 1000), rows };
+  writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(doc, null, 2)}\n`);
+  const w = Math.max(...rows.map((r) => r.metric.length));
+  process.stdout.write(`stackcheck bench — ${doc.date} — ${machine}\n\n`);
+  process.stdout.write(
+    `${'metric'.padEnd(w)}  ${'value'.padStart(10)}  unit       goal                              met\n`,
+  );
+  for (const r of rows)
+    process.stdout.write(
+      `${r.metric.padEnd(w)}  ${String(r.value).padStart(10)}  ${r.unit.padEnd(9)}  ${r.goal.padEnd(32)}  ${r.met === null ? '-' : r.met ? 'yes' : 'NO'}\n`,
+    );
+  process.stdout.write(`\nwrote bench/results.json in ${doc.durationS} s\n`);
+  // Markdown for the README.
+  process.stdout.write(
+    `\n| metric | value | goal | met |\n|---|---:|---|---|\n${rows.map((r) => `| ${r.metric} | ${r.value} ${r.unit} | ${r.goal} | ${r.met === null ? '–' : r.met ? 'yes' : '**no**'} |`).join('\n')}\n`,
+  );
+  void readFileSync;
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);
