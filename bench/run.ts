@@ -4,7 +4,7 @@
  * every response where latency matters), real child processes for memory and cold start.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -316,7 +316,6 @@ async function main() {
   process.stdout.write(
     `\n| metric | value | goal | met |\n|---|---:|---|---|\n${rows.map((r) => `| ${r.metric} | ${r.value} ${r.unit} | ${r.goal} | ${r.met === null ? '–' : r.met ? 'yes' : '**no**'} |`).join('\n')}\n`,
   );
-  void readFileSync;
 }
 
 main().then(
