@@ -31,6 +31,14 @@ function apiError(r: string, p: HttpProbe, query?: string): Finding | undefined 
   if (p.error) return { status: 'error', resource: r, message: `${p.url}: ${p.error}`, ...(query ? { query } : {}) };
   if ((p.status ?? 0) >= 400)
     return { status: 'error', resource: r, message: `${p.url} answered HTTP ${p.status}`, ...(query ? { query } : {}) };
+  if (p.body === undefined) {
+    return {
+      status: 'error',
+      resource: r,
+      message: `${p.url} answered with a body that is not JSON: ${(p.text ?? '').slice(0, 80)}`,
+      ...(query ? { query } : {}),
+    };
+  }
   return undefined;
 }
 

@@ -85,7 +85,18 @@ export async function collectKubernetes(
     attempted += 1;
     collected.push(key);
     try {
-      await call('kubernetes', name, fn);
+      // The API server's 429 (priority and fairness) and 5xx are worth two more tries, as
+      // client-go does; client-node does not retry by itself.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await call('kubernetes', name, fn);
+          break;
+        } catch (err) {
+          const code = kubeErrorCode(err);
+          if (attempt >= 3 || !(code === 429 || (code !== undefined && code >= 500))) throw err;
+          await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+        }
+      }
     } catch (err) {
       const code = kubeErrorCode(err);
       // A custom resource whose CRD is not installed answers 404: there are none, that is data.
