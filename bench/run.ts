@@ -93,6 +93,11 @@ async function latency() {
 }
 
 async function scale(limit: number, calls3: number) {
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')],
+    { cwd: ROOT },
+  );
   const k = labKubernetesState({ nodes: 500 });
   const extra = Array.from({ length: 20_000 - k.pods.length }, (_, i) => {
     const p = makePod(
@@ -110,7 +115,7 @@ async function scale(limit: number, calls3: number) {
   lab.kube.faults.latencyMs = LATENCY;
   try {
     const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, [join(ROOT, 'scripts/run-ts.js'), join(ROOT, 'bench/collect-child.ts')], {
+      const child = spawn(process.execPath, [join(ROOT, 'bench/collect-child.js')], {
         env: { ...process.env, ...lab.env },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
