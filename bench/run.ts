@@ -14,20 +14,13 @@ import { FAMILIES } from '../lib/checks/types';
 import { collectLive } from '../lib/collect';
 import { startServer } from '../lib/cli/serve';
 import { MemoryStore } from '../lib/state/memory';
-import { LAB_CERT_ARN } from '../test/support/factories/expected';
 import { labKubernetesState, makePod, NODE_EXPORTER_LABELS } from '../test/support/factories/k8s';
-import { startLabFakes, useEnv } from '../test/support/fakes/lab';
+import { LAB_HINTS, startLabFakes, useEnv } from '../test/support/fakes/lab';
 import { amPayload } from '../test/unit/alertmanager/payloads';
 
 const ROOT = join(__dirname, '..');
 const LATENCY = 50;
-const HINTS = {
-  namespace: 'monitoring',
-  release: 'kube-prometheus-stack',
-  albGroupName: 'study',
-  loadBalancerName: 'myeks-ingress-alb',
-  certificateArns: [LAB_CERT_ARN],
-};
+const HINTS = LAB_HINTS;
 const FAMS = FAMILIES.filter((f) => !['prometheus', 'grafana', 'heartbeat'].includes(f));
 /**
  * The longest chain of dependent calls in lib/collect (read from the code): the AWS side starts at

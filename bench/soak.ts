@@ -15,21 +15,15 @@ import { resultKey, failingOf } from '../lib/notify/change';
 import { buildReport } from '../lib/report/build';
 import { MemoryStore } from '../lib/state/memory';
 import { forwardAction, redirectAction } from '../test/support/factories/aws';
-import { LAB_CERT_ARN, labExpected } from '../test/support/factories/expected';
+import { labExpected } from '../test/support/factories/expected';
 import { LAB_TG_GRAFANA_ARN } from '../test/support/factories/k8s';
-import { startLabFakes, useEnv } from '../test/support/fakes/lab';
+import { LAB_HINTS, startLabFakes, useEnv } from '../test/support/fakes/lab';
 import { SlackCapture } from '../test/support/fakes/slack';
 import { amPayload } from '../test/unit/alertmanager/payloads';
 
 const VERIFY_RUNS = Number(process.env.SOAK_VERIFY_RUNS ?? 2000);
 const WEBHOOK_REQUESTS = Number(process.env.SOAK_WEBHOOK_REQUESTS ?? 20000);
-const HINTS = {
-  namespace: 'monitoring',
-  release: 'kube-prometheus-stack',
-  albGroupName: 'study',
-  loadBalancerName: 'myeks-ingress-alb',
-  certificateArns: [LAB_CERT_ARN],
-};
+const HINTS = LAB_HINTS;
 const FAMS = FAMILIES.filter((f) => !['prometheus', 'grafana', 'heartbeat'].includes(f));
 const mb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
 

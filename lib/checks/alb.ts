@@ -175,6 +175,17 @@ function stackTargetGroups(
     .map((r) => ({ what: r.what, tg: targetGroupFor(ctx, r.ing), ing: r.ing }));
 }
 
+/** The routes and the HTTPS listener's rules, or the skip saying why they cannot be judged. */
+function routedRules(ctx: CheckContext, what: string): { rs: Route[]; listener: Listener; rules: Rule[] } | Finding[] {
+  const rs = routes(ctx);
+  if (rs.length === 0) return [skip(missingLbRef(ctx), 'no ALB ingress is enabled in the values')];
+  const lb = findLoadBalancer(ctx);
+  if (!lb) return [noLb(ctx, what)];
+  const listener = httpsListener(ctx, lb);
+  if (!listener) return [skip(lb.LoadBalancerArn, 'no HTTPS listener (see ALB002)')];
+  return { rs, listener, rules: sortedRules(ctx, listener) };
+}
+
 export const albChecks: Check[] = [
   {
     code: 'ALB001',
@@ -350,13 +361,9 @@ export const albChecks: Check[] = [
     ],
     resource: lbRef,
     run(ctx) {
-      const rs = routes(ctx);
-      if (rs.length === 0) return [skip(missingLbRef(ctx), 'no ALB ingress is enabled in the values')];
-      const lb = findLoadBalancer(ctx);
-      if (!lb) return [noLb(ctx, 'host routing')];
-      const l = httpsListener(ctx, lb);
-      if (!l) return [skip(lb.LoadBalancerArn, 'no HTTPS listener (see ALB002)')];
-      const rules = sortedRules(ctx, l);
+      const routed = routedRules(ctx, 'host routing');
+      if (Array.isArray(routed)) return routed;
+      const { rs, listener: l, rules } = routed;
       return rs.map(({ what, host, path, ing }): Finding => {
         const tg = targetGroupFor(ctx, ing);
         const serving = rules.find((r) => ruleMatches(r, host, path));
@@ -400,13 +407,9 @@ export const albChecks: Check[] = [
     requires: ['aws.loadBalancers', 'aws.listeners', 'aws.rules', 'aws.tags', 'k8s.ingresses'],
     resource: lbRef,
     run(ctx) {
-      const rs = routes(ctx);
-      if (rs.length === 0) return [skip(missingLbRef(ctx), 'no ALB ingress is enabled in the values')];
-      const lb = findLoadBalancer(ctx);
-      if (!lb) return [noLb(ctx, 'rule order')];
-      const l = httpsListener(ctx, lb);
-      if (!l) return [skip(lb.LoadBalancerArn, 'no HTTPS listener (see ALB002)')];
-      const rules = sortedRules(ctx, l);
+      const routed = routedRules(ctx, 'rule order');
+      if (Array.isArray(routed)) return routed;
+      const { rs, listener: l, rules } = routed;
       return rs.map(({ host, path }): Finding => {
         const own = rules.find((r) =>
           (conditionValues(r, 'host-header') ?? []).some((h) => h.toLowerCase() === host.toLowerCase()),

@@ -42,6 +42,17 @@ const stsRef = (ctx: CheckContext) =>
   ref('StatefulSet', ctx.expected.namespace, ctx.expected.prometheus.statefulSetName);
 const dsRef = (ctx: CheckContext) => ref('DaemonSet', ctx.expected.namespace, ctx.expected.nodeExporter.daemonSetName);
 
+/** The operator-made Prometheus StatefulSet, or the skip saying why there is none to read. */
+function prometheusStatefulSet(ctx: CheckContext): { sts: K8sObject } | { skipped: Finding } {
+  if (!ctx.expected.prometheus.enabled) return { skipped: skip(stsRef(ctx), 'prometheus.enabled is false') };
+  const sts = find(
+    ctx.snapshot.kubernetes.statefulSets,
+    ctx.expected.prometheus.statefulSetName,
+    ctx.expected.namespace,
+  );
+  return sts ? { sts } : { skipped: skip(stsRef(ctx), 'no Prometheus StatefulSet to read (see WRK002)') };
+}
+
 function promContainer(sts: K8sObject | undefined) {
   return containers(sts).find((c) => c.name === 'prometheus');
 }
@@ -225,13 +236,9 @@ export const workloadChecks: Check[] = [
     requires: ['k8s.statefulSets'],
     resource: stsRef,
     run(ctx) {
-      if (!ctx.expected.prometheus.enabled) return [skip(stsRef(ctx), 'prometheus.enabled is false')];
-      const sts = find(
-        ctx.snapshot.kubernetes.statefulSets,
-        ctx.expected.prometheus.statefulSetName,
-        ctx.expected.namespace,
-      );
-      if (!sts) return [skip(stsRef(ctx), 'no Prometheus StatefulSet to read args from (see WRK002)')];
+      const found = prometheusStatefulSet(ctx);
+      if ('skipped' in found) return [found.skipped];
+      const { sts } = found;
       const args = promContainer(sts)?.args ?? [];
       const e = ctx.expected.prometheus;
       const flags: Array<[string, string | undefined, 'critical' | 'warning']> = [
@@ -357,12 +364,9 @@ export const workloadChecks: Check[] = [
       if (!ctx.expected.prometheus.enabled || !ing || !ing.alb.listenPorts.some((p) => p.protocol === 'HTTPS')) {
         return [skip(stsRef(ctx), 'Prometheus is not served over HTTPS by an ingress')];
       }
-      const sts = find(
-        ctx.snapshot.kubernetes.statefulSets,
-        ctx.expected.prometheus.statefulSetName,
-        ctx.expected.namespace,
-      );
-      if (!sts) return [skip(stsRef(ctx), 'no Prometheus StatefulSet (see WRK002)')];
+      const found = prometheusStatefulSet(ctx);
+      if ('skipped' in found) return [found.skipped];
+      const { sts } = found;
       const url = argValue(promContainer(sts)?.args, '--web.external-url');
       const ok = !url || url.startsWith('https://');
       return [

@@ -6,18 +6,11 @@ import { allChecks } from '../../lib/checks';
 import { runChecks } from '../../lib/checks/run';
 import { FAMILIES } from '../../lib/checks/types';
 import { collectLive } from '../../lib/collect';
-import type { CollectHints } from '../../lib/collect/types';
 import { CollectError } from '../../lib/errors';
 import { LAB_CERT_ARN, labExpected } from '../support/factories/expected';
-import { startLabFakes, useEnv, type LabFakes } from '../support/fakes/lab';
+import { LAB_HINTS, startLabFakes, useEnv, type LabFakes } from '../support/fakes/lab';
 
-const HINTS: CollectHints = {
-  namespace: 'monitoring',
-  release: 'kube-prometheus-stack',
-  albGroupName: 'study',
-  loadBalancerName: 'myeks-ingress-alb',
-  certificateArns: [LAB_CERT_ARN],
-};
+const HINTS = LAB_HINTS;
 const OPTS = { families: [...FAMILIES], callTimeoutMs: 2_000 };
 const TARGET = { mode: 'eks' as const, cluster: 'myeks', region: 'ap-northeast-2' };
 

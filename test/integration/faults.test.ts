@@ -20,19 +20,13 @@ import { MemoryStore } from '../../lib/state/memory';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { publishToSns, snsClient } from '../../lib/adapters/sns';
 import type { Fault } from '../support/fakes/faults';
-import { LAB_CERT_ARN, labExpected } from '../support/factories/expected';
+import { labExpected } from '../support/factories/expected';
 import { labSnapshot } from '../support/factories/snapshot';
-import { startLabFakes, useEnv, type LabFakes } from '../support/fakes/lab';
+import { LAB_HINTS, startLabFakes, useEnv, type LabFakes } from '../support/fakes/lab';
 import { SlackCapture } from '../support/fakes/slack';
 import { freePort } from '../support/peers/binaries';
 
-const HINTS = {
-  namespace: 'monitoring',
-  release: 'kube-prometheus-stack',
-  albGroupName: 'study',
-  loadBalancerName: 'myeks-ingress-alb',
-  certificateArns: [LAB_CERT_ARN],
-};
+const HINTS = LAB_HINTS;
 const TARGET = { mode: 'eks' as const, cluster: 'myeks', region: 'ap-northeast-2' };
 const FAMS = FAMILIES.filter((f) => !['prometheus', 'grafana', 'heartbeat'].includes(f));
 const FAULTS: Array<[string, Fault]> = [

@@ -1,5 +1,6 @@
 /** The state stores against real backends: a JSON file, and DynamoDB (dynalite on loopback). */
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createStateTable, startDynalite } from '../support/fakes/dynamodb';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,34 +8,22 @@ import { DynamoStore } from '../../lib/state/dynamodb';
 import { FileStore } from '../../lib/state/file';
 import { ConflictError, type StateStore } from '../../lib/state/types';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require('dynalite') as (o: { createTableMs: number }) => import('node:http').Server;
-
-let server: import('node:http').Server;
+let ddb: { endpoint: string; stop(): Promise<void> };
 let client: DynamoDBClient;
 
 beforeAll(async () => {
-  server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as import('node:net').AddressInfo).port;
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = `http://127.0.0.1:${port}`;
+  ddb = await startDynalite();
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = ddb.endpoint;
   client = new DynamoDBClient({
     region: 'ap-northeast-2',
     credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
   });
-  await client.send(
-    new CreateTableCommand({
-      TableName: 'stackcheck-state',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createStateTable(client);
 });
 afterAll(async () => {
   client.destroy();
   delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
-  await new Promise<void>((r) => server.close(() => r()));
+  await ddb.stop();
 });
 
 const stores: Array<[string, () => StateStore]> = [

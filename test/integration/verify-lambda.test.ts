@@ -3,10 +3,10 @@
  * standard AWS_ENDPOINT_URL_* variables, DynamoDB state in dynalite, a Slack capture server and
  * the SNS fake. Drift → one report; same state → none; fixed → one "resolved" report.
  */
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createStateTable, startDynalite } from '../support/fakes/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import { createVerifyHandler, type VerifyFunctionResult } from '../../functions/verify';
 import { DynamoStore } from '../../lib/state/dynamodb';
@@ -16,13 +16,10 @@ import { LAB_TG_GRAFANA_ARN, labKubernetesState } from '../support/factories/k8s
 import { startLabFakes, useEnv, type LabFakes } from '../support/fakes/lab';
 import { SlackCapture } from '../support/fakes/slack';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require('dynalite') as (o: { createTableMs: number }) => import('node:http').Server;
-
 const TOPIC = 'arn:aws:sns:ap-northeast-2:111122223333:stackcheck-reports';
 let lab: LabFakes;
 let slack: SlackCapture;
-let ddb: import('node:http').Server;
+let ddb: { endpoint: string; stop(): Promise<void> };
 let restore: () => void;
 let store: DynamoStore;
 const output: string[] = [];
@@ -67,21 +64,13 @@ beforeAll(async () => {
   lab = await startLabFakes();
   slack = new SlackCapture();
   await slack.start();
-  ddb = dynalite({ createTableMs: 0 });
-  await new Promise<void>((r) => ddb.listen(0, '127.0.0.1', r));
+  ddb = await startDynalite();
   restore = useEnv({
     ...lab.env,
-    AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${(ddb.address() as AddressInfo).port}`,
+    AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint,
   });
   const client = new DynamoDBClient({});
-  await client.send(
-    new CreateTableCommand({
-      TableName: 'stackcheck-state',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createStateTable(client);
   store = new DynamoStore('stackcheck-state', client);
   process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
     output.push(String(chunk));
@@ -94,7 +83,7 @@ afterAll(async () => {
   restore();
   await lab.stop();
   await slack.stop();
-  await new Promise<void>((r) => ddb.close(() => r()));
+  await ddb.stop();
 });
 
 async function invoke(event: unknown): Promise<VerifyFunctionResult> {

@@ -1,10 +1,21 @@
 /** Boots the loopback fakes (AWS + Kubernetes API) seeded with the lab's healthy stack. */
 import type { AwsState, KubernetesState } from '../../../lib/snapshot/types';
 import { labAwsState } from '../factories/aws';
+import { LAB_CERT_ARN } from '../factories/expected';
+import type { CollectHints } from '../../../lib/collect/types';
 import { labKubernetesState, type LabK8sOptions } from '../factories/k8s';
 import { FakeAws } from './aws';
 import { FakeKubeApi } from './k8s-api';
 import { testPki } from './tls';
+
+/** What the CLI derives from the lab's values to find things (namespace, release, ALB, certificate). */
+export const LAB_HINTS: CollectHints = {
+  namespace: 'monitoring',
+  release: 'kube-prometheus-stack',
+  albGroupName: 'study',
+  loadBalancerName: 'myeks-ingress-alb',
+  certificateArns: [LAB_CERT_ARN],
+};
 
 export interface LabFakes {
   aws: FakeAws;
