@@ -15,6 +15,8 @@ import { ConfigError, describeError } from '../lib/errors';
 import { parseVerifyPayload } from '../lib/lambda/payload';
 import { notify, type NotifyDeps, type NotifyOutcome } from '../lib/notify';
 import type { StateStore } from '../lib/state/types';
+import { formatJson } from '../lib/report/format/json';
+import { formatHtml } from '../lib/report/html';
 import { verify } from '../lib/verify';
 
 export interface VerifyFunctionDeps {
@@ -28,6 +30,8 @@ export interface VerifyFunctionDeps {
 export interface VerifyFunctionResult {
   outcome: 'pass' | 'fail';
   cluster: string;
+  /** Presigned URL of the HTML report, when REPORT_BUCKET is set. */
+  reportUrl?: string;
   summary: { pass: number; fail: number; error: number; skip: number };
   failing: Array<{ code: string; status: string; severity: string; resource: string; message: string }>;
   notification: NotifyOutcome | { sent: false; reason: string };
@@ -53,7 +57,7 @@ export function createVerifyHandler(deps: VerifyFunctionDeps) {
     logger.appendKeys({ cluster, runId });
     const deadline = Date.now() + Math.max(5_000, (context?.getRemainingTimeInMillis?.() ?? 60_000) - 5_000);
     const store = deps.store();
-    const { report, notes } = await verify(
+    const { report, notes, snapshot, expected } = await verify(
       {
         source: { target: { mode: 'eks', cluster, region: env.AWS_REGION } },
         valuesFiles: env.VALUES_FILE ? [env.VALUES_FILE] : [],
@@ -84,6 +88,27 @@ export function createVerifyHandler(deps: VerifyFunctionDeps) {
     metrics.addMetric('run_duration', MetricUnit.Milliseconds, report.durationMs);
 
     const notifyDeps: NotifyDeps = { store };
+    let reportUrls: { htmlUrl: string; jsonUrl: string } | undefined;
+    if (env.REPORT_BUCKET) {
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const rs = require('../lib/adapters/report-store') as typeof import('../lib/adapters/report-store');
+        reportUrls = await rs.storeReport(
+          rs.reportClient(env),
+          env.REPORT_BUCKET,
+          {
+            cluster,
+            startedAt: report.startedAt,
+            html: formatHtml({ report, snapshot, expected }),
+            json: formatJson(report),
+          },
+          Number(env.REPORT_URL_TTL_SECONDS ?? 86_400),
+        );
+        notifyDeps.link = reportUrls.htmlUrl;
+      } catch (err) {
+        logger.warn('report not stored', { error: (err as Error).name });
+      }
+    }
     const slackUrl = await readSecret(env, 'SLACK_WEBHOOK_URL', 'SLACK_WEBHOOK_PARAM');
     if (slackUrl) notifyDeps.slack = (m) => postToSlack(slackUrl, m);
     if (env.SNS_TOPIC_ARN) {
@@ -107,6 +132,7 @@ export function createVerifyHandler(deps: VerifyFunctionDeps) {
     return {
       outcome: report.outcome ?? 'pass',
       cluster,
+      ...(reportUrls ? { reportUrl: reportUrls.htmlUrl } : {}),
       summary: report.summary,
       failing: report.results
         .filter((r) => r.status === 'fail' || r.status === 'error')

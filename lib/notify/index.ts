@@ -62,7 +62,7 @@ export async function notify(report: Report, mode: NotifyMode, deps: NotifyDeps)
     (async () => {
       if (!deps.sns) return;
       try {
-        await deps.sns(snsReport(report, change));
+        await deps.sns(snsReport(report, change, { link: deps.link }));
         destinations.sns = 'sent';
       } catch (err) {
         destinations.sns = 'failed';

@@ -75,7 +75,7 @@ export function slackReport(
   return { text: head, blocks };
 }
 
-export function snsReport(report: Report, change: Change) {
+export function snsReport(report: Report, change: Change, opts: { link?: string } = {}) {
   const subject = cut(
     headline(report, change)
       .replace(/—/g, '-')
@@ -98,9 +98,11 @@ export function snsReport(report: Report, change: Change) {
         `${r.status.toUpperCase()} ${r.code} ${r.title} [${r.severity}]\n  ${r.resource}\n  ${r.message}${r.remediation ? `\n  fix: ${r.remediation}` : ''}`,
     ),
     ...(change.resolved.length ? ['', 'Resolved:', ...change.resolved.map((r) => `  ${r.code} ${r.resource}`)] : []),
+    ...(opts.link ? ['', `Report: ${opts.link}`] : []),
   ].join('\n');
   const summary = {
     tool: 'stackcheck',
+    ...(opts.link ? { reportUrl: opts.link } : {}),
     cluster: report.cluster,
     outcome: report.outcome,
     startedAt: report.startedAt,

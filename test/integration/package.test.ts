@@ -63,10 +63,11 @@ describe('serverless package', () => {
 
   it('grants no mutating action beyond sns:Publish, the state items and its own logs', () => {
     const readOnly =
-      /^(eks:Describe|elasticloadbalancing:Describe|acm:Describe|ssm:GetParameter$|dynamodb:GetItem$|secretsmanager:GetSecretValue$)/;
+      /^(eks:Describe|elasticloadbalancing:Describe|acm:Describe|ssm:GetParameter$|dynamodb:GetItem$|secretsmanager:GetSecretValue$|s3:GetObject$)/;
     const allowedWrites: Record<string, (resource: unknown) => boolean> = {
       'sns:Publish': (r) => JSON.stringify(r) === JSON.stringify({ Ref: 'ReportsTopic' }),
       'dynamodb:PutItem': (r) => JSON.stringify(r) === JSON.stringify({ 'Fn::GetAtt': ['StateTable', 'Arn'] }),
+      's3:PutObject': (r) => JSON.stringify(r) === JSON.stringify({ 'Fn::Sub': '${ReportBucket.Arn}/reports/*' }),
       'logs:CreateLogStream': (r) => JSON.stringify(r).includes('log-group:/aws/lambda/stackcheck-ci'),
       'logs:CreateLogGroup': (r) => JSON.stringify(r).includes('log-group:/aws/lambda/stackcheck-ci'),
       'logs:TagResource': (r) => JSON.stringify(r).includes('log-group:/aws/lambda/stackcheck-ci'),
@@ -83,8 +84,12 @@ describe('serverless package', () => {
     }
   });
 
-  it('creates the state table with TTL, the topic, and an EKS access entry for the function role', () => {
+  it('creates the state table with TTL, the topic, a private report bucket with expiry, and an EKS access entry', () => {
     const r = template.Resources;
+    expect(r.ReportBucket.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, RestrictPublicBuckets: true },
+      LifecycleConfiguration: { Rules: [{ Status: 'Enabled', ExpirationInDays: 30 }] },
+    });
     expect(r.StateTable.Properties).toMatchObject({
       BillingMode: 'PAY_PER_REQUEST',
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },

@@ -15,10 +15,12 @@ import { LAB_CERT_ARN } from '../support/factories/expected';
 import { LAB_TG_GRAFANA_ARN, labKubernetesState } from '../support/factories/k8s';
 import { startLabFakes, useEnv, type LabFakes } from '../support/fakes/lab';
 import { SlackCapture } from '../support/fakes/slack';
+import { FakeS3 } from '../support/fakes/s3';
 
 const TOPIC = 'arn:aws:sns:ap-northeast-2:111122223333:stackcheck-reports';
 let lab: LabFakes;
 let slack: SlackCapture;
+const s3 = new FakeS3();
 let ddb: { endpoint: string; stop(): Promise<void> };
 let restore: () => void;
 let store: DynamoStore;
@@ -41,6 +43,7 @@ function handler() {
       SLACK_WEBHOOK_URL: slack.url,
       SNS_TOPIC_ARN: TOPIC,
       SKIP_FAMILIES: '["prometheus","grafana","heartbeat"]',
+      REPORT_BUCKET: 'stackcheck-ci-reports',
     },
     store: () => store,
     logger: new Logger({ serviceName: 'stackcheck-verify', logLevel: 'DEBUG' }),
@@ -65,9 +68,11 @@ beforeAll(async () => {
   slack = new SlackCapture();
   await slack.start();
   ddb = await startDynalite();
+  await s3.start();
   restore = useEnv({
     ...lab.env,
     AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint,
+    AWS_ENDPOINT_URL_S3: s3.url,
   });
   const client = new DynamoDBClient({});
   await createStateTable(client);
@@ -84,6 +89,7 @@ afterAll(async () => {
   await lab.stop();
   await slack.stop();
   await ddb.stop();
+  await s3.stop();
 });
 
 async function invoke(event: unknown): Promise<VerifyFunctionResult> {
@@ -112,6 +118,22 @@ describe('verify Lambda: reports on change of state', () => {
         .sort(),
     ).toEqual(['ALB003', 'WRK008']);
   }, 30_000);
+
+  it('stores the HTML and JSON reports in S3 and links them with a presigned URL', async () => {
+    const last = slack.posts[slack.posts.length - 1];
+    const context = JSON.stringify(last.body.blocks);
+    const url = /<(http:\/\/127\.0\.0\.1:\d+\/stackcheck-ci-reports\/reports\/myeks\/[^|>]+\.html[^|>]*)\|report>/.exec(
+      context,
+    )?.[1];
+    expect(url).toBeDefined();
+    expect(url).toContain('X-Amz-Signature=');
+    expect(url).toContain('X-Amz-Expires=86400');
+    const page = await fetch(url!.replace(/&amp;/g, '&'));
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<svg');
+    expect([...s3.objects.keys()].some((k) => k.endsWith('.json'))).toBe(true);
+    expect(JSON.parse(JSON.parse(lab.aws.published()[0].message).default).reportUrl).toContain('.html');
+  });
 
   it('same state again → nothing sent', async () => {
     const r = await invoke(schedule);
