@@ -5,6 +5,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { readSecret } from '../lib/adapters/params';
@@ -59,7 +60,15 @@ export function createVerifyHandler(deps: VerifyFunctionDeps) {
     const store = deps.store();
     const { report, notes, snapshot, expected } = await verify(
       {
-        source: { target: { mode: 'eks', cluster, region: env.AWS_REGION } },
+        source: { target: { mode: 'eks', cluster, region: payload.region ?? env.AWS_REGION } },
+        ...(payload.roleArn
+          ? {
+              credentials: fromTemporaryCredentials({
+                params: { RoleArn: payload.roleArn, RoleSessionName: 'stackcheck-verify' },
+              }),
+              credentialsKey: payload.roleArn,
+            }
+          : {}),
         valuesFiles: env.VALUES_FILE ? [env.VALUES_FILE] : [],
         sets: jsonEnv<string[]>(env, 'VALUES_SET', []),
         env: { ...env, ...jsonEnv<Record<string, string>>(env, 'VALUES_ENV', {}) },

@@ -7,7 +7,7 @@
 import { allChecks } from './checks';
 import { runChecks } from './checks/run';
 import { FAMILIES, type Family, type Result, type Severity } from './checks/types';
-import type { CollectFn, CollectTarget } from './collect/types';
+import type { CollectFn, CollectOptions, CollectTarget } from './collect/types';
 import { deployedRelease } from './helm/release';
 import { buildReport, isFailing } from './report/build';
 import type { Report } from './report/types';
@@ -34,6 +34,9 @@ export interface VerifyOptions extends ExpectedInputs {
   /** Whole-run deadline, ms since epoch (live collection). */
   deadline?: number;
   onProgress?: (message: string) => void;
+  /** Credentials for the AWS side and the EKS token (e.g. an assumed role), and a key naming them. */
+  credentials?: CollectOptions['credentials'];
+  credentialsKey?: string;
 }
 
 export interface VerifyDeps {
@@ -103,7 +106,13 @@ export async function verify(opts: VerifyOptions, deps: VerifyDeps = {}): Promis
         prometheusUrl: preliminary.prometheus.url,
         grafanaUrl: preliminary.grafana.url,
       },
-      { families, deadline: opts.deadline, onProgress: opts.onProgress },
+      {
+        families,
+        deadline: opts.deadline,
+        onProgress: opts.onProgress,
+        credentials: opts.credentials,
+        credentialsKey: opts.credentialsKey,
+      },
     );
     if (deps.heartbeatStore && families.includes('heartbeat')) {
       try {

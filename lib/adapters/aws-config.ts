@@ -4,9 +4,11 @@
  * here), standard retries, and per-call timeouts through the HTTP handler.
  */
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 
 export interface AwsClientOptions {
   region?: string;
+  credentials?: AwsCredentialIdentityProvider;
   /** Per-attempt timeout, ms. */
   callTimeoutMs?: number;
   maxAttempts?: number;
@@ -15,6 +17,7 @@ export interface AwsClientOptions {
 export function clientConfig(o: AwsClientOptions = {}) {
   return {
     ...(o.region ? { region: o.region } : {}),
+    ...(o.credentials ? { credentials: o.credentials } : {}),
     maxAttempts: o.maxAttempts ?? 3,
     retryMode: 'standard' as const,
     requestHandler: new NodeHttpHandler({

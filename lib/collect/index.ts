@@ -83,8 +83,8 @@ function regionOf(target: CollectTarget, env: NodeJS.ProcessEnv): string | undef
  * caller) skips the clients' first-call setup and reuses their connections.
  */
 const clientCache = new Map<string, { elbv2: ElasticLoadBalancingV2Client; acm: ACMClient; eks: EKSClient }>();
-function awsClients(region: string | undefined, callTimeout: number, cfg: ReturnType<typeof clientConfig>) {
-  const key = `${region ?? ''}|${callTimeout}|${process.env.AWS_ENDPOINT_URL ?? ''}|${process.env.AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2 ?? ''}|${process.env.AWS_ENDPOINT_URL_EKS ?? ''}|${process.env.AWS_ENDPOINT_URL_ACM ?? ''}|${process.env.AWS_ACCESS_KEY_ID ?? ''}`;
+function awsClients(id: string, cfg: ReturnType<typeof clientConfig>) {
+  const key = `${id}|${process.env.AWS_ENDPOINT_URL ?? ''}|${process.env.AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2 ?? ''}|${process.env.AWS_ENDPOINT_URL_EKS ?? ''}|${process.env.AWS_ENDPOINT_URL_ACM ?? ''}|${process.env.AWS_ACCESS_KEY_ID ?? ''}`;
   let c = clientCache.get(key);
   if (!c) {
     c = { elbv2: new ElasticLoadBalancingV2Client(cfg), acm: new ACMClient(cfg), eks: new EKSClient(cfg) };
@@ -120,7 +120,7 @@ export const collectLive: CollectFn = async (target, hints, opts) => {
   const want = inputsFor(opts.families);
   const region = regionOf(target, env);
   const cluster = target.mode === 'eks' ? target.cluster : (target.cluster ?? target.context ?? 'kubeconfig');
-  const cfg = clientConfig({ region, callTimeoutMs: callTimeout });
+  const cfg = clientConfig({ region, callTimeoutMs: callTimeout, credentials: opts.credentials });
   const errors: CollectionError[] = [];
 
   // AWS (ALB, certificate) and the runtime probes need nothing from Kubernetes: start them now, so
@@ -132,7 +132,7 @@ export const collectLive: CollectFn = async (target, hints, opts) => {
   progress('reading Kubernetes objects and the ALB');
   const wantAlb = want.has('aws.loadBalancers');
   const wantCert = want.has('aws.certificates');
-  const clients = awsClients(region, callTimeout, cfg);
+  const clients = awsClients(`${region}|${callTimeout}|${opts.credentialsKey ?? ''}`, cfg);
   const { elbv2, acm } = clients;
   const wantProm = want.has('runtime.prometheus') && !!hints.prometheusUrl;
   const wantGrafana = want.has('runtime.grafana') && !!hints.grafanaUrl;
@@ -162,7 +162,7 @@ export const collectLive: CollectFn = async (target, hints, opts) => {
   );
   let kc: KubeConfig;
   try {
-    kc = await kubeAccess(target, region, clients, call);
+    kc = await kubeAccess(target, region, clients, call, opts.credentials);
   } catch (err) {
     await settleOthers();
     throw err;
@@ -232,6 +232,7 @@ async function kubeAccess(
   region: string | undefined,
   clients: { eks: EKSClient },
   call: <T>(service: string, name: string, fn: () => Promise<T>) => Promise<T>,
+  credentialsOverride?: CollectOptions['credentials'],
 ): Promise<KubeConfig> {
   let kc: KubeConfig;
   if (target.mode === 'eks') {
@@ -258,7 +259,7 @@ async function kubeAccess(
         `cluster ${target.cluster} has no endpoint or certificate authority yet (is it ACTIVE?)`,
         'eks',
       );
-    const credentials = fromNodeProviderChain();
+    const credentials = credentialsOverride ?? fromNodeProviderChain();
     let token: string;
     try {
       token = await eksToken({ cluster: target.cluster, region, credentials });

@@ -1,5 +1,6 @@
 import type { Family } from '../checks/types';
 import type { Snapshot } from '../snapshot/types';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 
 /** Where the live state is read from (CONTRACT.md: `--cluster` or `--kubeconfig`). */
 export type CollectTarget =
@@ -32,6 +33,10 @@ export interface CollectOptions {
   onProgress?: (message: string) => void;
   /** Environment to read AWS_* and other settings from (defaults to process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Credentials for every AWS call and the EKS token (e.g. an assumed cross-account role); default: the SDK chain. */
+  credentials?: AwsCredentialIdentityProvider;
+  /** Identifies `credentials` for client reuse (e.g. the role ARN). */
+  credentialsKey?: string;
 }
 
 /** Collects the live state into a snapshot. Never throws for a failed call (it becomes an error

@@ -5,13 +5,17 @@ import type { NotifyMode } from '../notify';
 
 export interface VerifyPayload {
   cluster?: string;
+  /** The cluster's region (default: the function's). */
+  region?: string;
+  /** A role to assume for a cluster in another account (must be one the function may assume). */
+  roleArn?: string;
   checks?: Family[];
   skip?: Family[];
   failOn?: Severity;
   notify?: NotifyMode;
 }
 
-const KEYS = ['cluster', 'checks', 'skip', 'failOn', 'notify'];
+const KEYS = ['cluster', 'region', 'roleArn', 'checks', 'skip', 'failOn', 'notify'];
 // Fields EventBridge adds to a scheduled event when no constant input is configured.
 const EVENT_KEYS = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'];
 
@@ -42,6 +46,16 @@ export function parseVerifyPayload(event: unknown): VerifyPayload {
     if (typeof e.cluster !== 'string' || !/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(e.cluster))
       throw new ConfigError('payload.cluster must be an EKS cluster name');
     out.cluster = e.cluster;
+  }
+  if (e.region !== undefined) {
+    if (typeof e.region !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(e.region))
+      throw new ConfigError('payload.region must be an AWS region such as ap-northeast-2');
+    out.region = e.region;
+  }
+  if (e.roleArn !== undefined) {
+    if (typeof e.roleArn !== 'string' || !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(e.roleArn))
+      throw new ConfigError('payload.roleArn must be an IAM role ARN');
+    out.roleArn = e.roleArn;
   }
   if (e.checks !== undefined) out.checks = families(e.checks, 'checks');
   if (e.skip !== undefined) out.skip = families(e.skip, 'skip');

@@ -15,6 +15,7 @@ import { LAB_CERT_ARN } from '../support/factories/expected';
 import { LAB_TG_GRAFANA_ARN, labKubernetesState } from '../support/factories/k8s';
 import { startLabFakes, useEnv, type LabFakes } from '../support/fakes/lab';
 import { SlackCapture } from '../support/fakes/slack';
+import { ASSUMED } from '../support/fakes/aws';
 import { FakeS3 } from '../support/fakes/s3';
 
 const TOPIC = 'arn:aws:sns:ap-northeast-2:111122223333:stackcheck-reports';
@@ -170,6 +171,28 @@ describe('verify Lambda: reports on change of state', () => {
     expect(slack.find('1 new')).toHaveLength(1);
   }, 30_000);
 
+  it('verifies a cluster in another account through the role it assumes', async () => {
+    lab.kube.credentials = { accessKeyId: ASSUMED.accessKeyId, secretAccessKey: ASSUMED.secretAccessKey };
+    try {
+      const before = lab.aws.calls.length;
+      const r = await invoke({
+        cluster: 'myeks',
+        region: 'ap-northeast-2',
+        roleArn: 'arn:aws:iam::444455556666:role/stackcheck-reader',
+        notify: 'never',
+      });
+      const calls = lab.aws.calls.slice(before);
+      expect(calls.find((c) => c.action === 'AssumeRole')?.params.RoleArn).toBe(
+        'arn:aws:iam::444455556666:role/stackcheck-reader',
+      );
+      expect(calls.filter((c) => c.service === 'elbv2').every((c) => c.accessKeyId === ASSUMED.accessKeyId)).toBe(true);
+      // The API server accepted the token only because it was signed with the assumed role's keys.
+      expect(r.failing.filter((f) => f.status === 'error')).toEqual([]);
+    } finally {
+      lab.kube.credentials = { accessKeyId: 'AKIDSTACKCHECKTEST', secretAccessKey: 'stackcheck-test-secret-key' };
+    }
+  }, 30_000);
+
   it('rejects a bad payload with a clear error and sends nothing', async () => {
     const before = slack.posts.length;
     await expect(invoke({ notify: 'sometimes' })).rejects.toThrow(
@@ -177,6 +200,7 @@ describe('verify Lambda: reports on change of state', () => {
     );
     await expect(invoke({ checks: ['alb', 'nope'] })).rejects.toThrow('unknown check family nope');
     await expect(invoke({ clusterName: 'x' })).rejects.toThrow('unknown payload key clusterName');
+    await expect(invoke({ roleArn: 'not-an-arn' })).rejects.toThrow('payload.roleArn must be an IAM role ARN');
     expect(slack.posts.length).toBe(before);
   });
 

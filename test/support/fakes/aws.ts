@@ -17,7 +17,16 @@ export interface AwsCall {
   service: 'elbv2' | 'sts' | 'acm' | 'eks' | 'sns';
   action: string;
   params: Record<string, string>;
+  /** The access key id the request was signed with (from the SigV4 Authorization header). */
+  accessKeyId?: string;
 }
+
+/** Credentials the fake STS hands out for AssumeRole. */
+export const ASSUMED = {
+  accessKeyId: 'ASIAASSUMEDROLETEST',
+  secretAccessKey: 'assumed-role-secret',
+  sessionToken: 'assumed-session-token',
+};
 
 export interface EksClusterInfo {
   name: string;
@@ -109,13 +118,18 @@ export class FakeAws {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const text = await body(req);
+    const before = this.calls.length;
+    const signer = /Credential=([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
+    res.once('finish', () => {
+      for (const c of this.calls.slice(before)) c.accessKeyId = signer;
+    });
     const target = req.headers['x-amz-target'];
     if (req.method === 'GET' && req.url?.startsWith('/clusters/'))
       return this.eks(decodeURIComponent(req.url.slice('/clusters/'.length).split('?')[0]), res);
     if (typeof target === 'string' && target.startsWith('CertificateManager.'))
       return this.acm(target.split('.')[1], JSON.parse(text || '{}'), res);
     const params = Object.fromEntries(new URLSearchParams(text));
-    if (params.Action === 'GetCallerIdentity') return this.sts(params, res);
+    if (params.Action === 'GetCallerIdentity' || params.Action === 'AssumeRole') return this.sts(params, res);
     if (params.Version === '2010-03-31') return this.sns(params, res);
     return this.elbv2(params, res);
   }
@@ -340,8 +354,17 @@ export class FakeAws {
   }
 
   private async sts(params: Record<string, string>, res: ServerResponse): Promise<void> {
-    this.calls.push({ service: 'sts', action: 'GetCallerIdentity', params });
-    if (await this.fault('sts', 'GetCallerIdentity', res, 'query')) return;
+    this.calls.push({ service: 'sts', action: params.Action, params });
+    if (await this.fault('sts', params.Action, res, 'query')) return;
+    if (params.Action === 'AssumeRole') {
+      const exp = new Date(Date.now() + 3600_000).toISOString();
+      res
+        .writeHead(200, { 'content-type': 'text/xml' })
+        .end(
+          `<AssumeRoleResponse xmlns="${STS_NS}"><AssumeRoleResult><Credentials><AccessKeyId>${ASSUMED.accessKeyId}</AccessKeyId><SecretAccessKey>${ASSUMED.secretAccessKey}</SecretAccessKey><SessionToken>${ASSUMED.sessionToken}</SessionToken><Expiration>${exp}</Expiration></Credentials><AssumedRoleUser><Arn>${xmlEscape(params.RoleArn)}/${xmlEscape(params.RoleSessionName)}</Arn><AssumedRoleId>AROAEXAMPLE:${xmlEscape(params.RoleSessionName)}</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>req-assume</RequestId></ResponseMetadata></AssumeRoleResponse>`,
+        );
+      return;
+    }
     res
       .writeHead(200, { 'content-type': 'text/xml' })
       .end(

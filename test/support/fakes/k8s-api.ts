@@ -223,8 +223,12 @@ export class FakeKubeApi {
       query: { Action: q.Action, Version: q.Version },
       headers: { host, 'x-k8s-aws-id': this.cluster },
     });
+    // A token minted with temporary credentials carries its session token in the query.
+    const credentials = q['X-Amz-Security-Token']
+      ? { ...this.credentials, sessionToken: q['X-Amz-Security-Token'] }
+      : this.credentials;
     const signer = new SignatureV4({
-      credentials: this.credentials,
+      credentials,
       region: this.region,
       service: 'sts',
       sha256: Sha256,
