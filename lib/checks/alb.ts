@@ -175,6 +175,23 @@ function stackTargetGroups(
     .map((r) => ({ what: r.what, tg: targetGroupFor(ctx, r.ing), ing: r.ing }));
 }
 
+/** Judges each of the stack's target groups; a group that cannot be identified is skipped, saying why. */
+function forEachTargetGroup(
+  ctx: CheckContext,
+  judgeGroup: (what: string, tg: TargetGroup, ing: IngressExpectation) => Finding,
+): Finding[] {
+  const tgs = stackTargetGroups(ctx);
+  if (tgs.length === 0) return [skip(missingLbRef(ctx), 'no ALB ingress is enabled in the values')];
+  return tgs.map(({ what, tg, ing }) =>
+    tg
+      ? judgeGroup(what, tg, ing)
+      : skip(
+          `${lbRef(ctx)} target group for ${ing.serviceName}`,
+          `the ${what} target group cannot be identified (see ALB004/ALB006)`,
+        ),
+  );
+}
+
 /** The routes and the HTTPS listener's rules, or the skip saying why they cannot be judged. */
 function routedRules(ctx: CheckContext, what: string): { rs: Route[]; listener: Listener; rules: Rule[] } | Finding[] {
   const rs = routes(ctx);
@@ -515,14 +532,7 @@ export const albChecks: Check[] = [
     requires: ['aws.targetGroups', 'aws.tags', 'k8s.targetGroupBindings', 'k8s.ingresses'],
     resource: lbRef,
     run(ctx) {
-      const tgs = stackTargetGroups(ctx);
-      if (tgs.length === 0) return [skip(missingLbRef(ctx), 'no ALB ingress is enabled in the values')];
-      return tgs.map(({ what, tg, ing }): Finding => {
-        if (!tg)
-          return skip(
-            `${lbRef(ctx)} target group for ${ing.serviceName}`,
-            `the ${what} target group cannot be identified (see ALB004/ALB006)`,
-          );
+      return forEachTargetGroup(ctx, (what, tg, ing): Finding => {
         const wantType = ing.alb.targetType ?? 'instance';
         const wantPort = what === 'Grafana' ? ctx.expected.grafana.targetPort : ctx.expected.prometheus.port;
         const ok = tg.TargetType === wantType && (wantType !== 'ip' || tg.Port === wantPort);
@@ -551,14 +561,7 @@ export const albChecks: Check[] = [
     requires: ['aws.targetGroups', 'aws.targetHealth', 'aws.tags', 'k8s.targetGroupBindings', 'k8s.ingresses'],
     resource: lbRef,
     run(ctx) {
-      const tgs = stackTargetGroups(ctx);
-      if (tgs.length === 0) return [skip(missingLbRef(ctx), 'no ALB ingress is enabled in the values')];
-      return tgs.map(({ what, tg, ing }): Finding => {
-        if (!tg)
-          return skip(
-            `${lbRef(ctx)} target group for ${ing.serviceName}`,
-            `the ${what} target group cannot be identified (see ALB004/ALB006)`,
-          );
+      return forEachTargetGroup(ctx, (what, tg, ing): Finding => {
         const targets = ctx.snapshot.aws.targetHealth[tg.TargetGroupArn] ?? [];
         const bad = targets.filter((t) => t.TargetHealth?.State !== 'healthy');
         const actual = targets.map((t) => ({
