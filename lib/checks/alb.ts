@@ -561,7 +561,7 @@ export const albChecks: Check[] = [
     requires: ['aws.targetGroups', 'aws.targetHealth', 'aws.tags', 'k8s.targetGroupBindings', 'k8s.ingresses'],
     resource: lbRef,
     run(ctx) {
-      return forEachTargetGroup(ctx, (what, tg, ing): Finding => {
+      return forEachTargetGroup(ctx, (what, tg): Finding => {
         const targets = ctx.snapshot.aws.targetHealth[tg.TargetGroupArn] ?? [];
         const bad = targets.filter((t) => t.TargetHealth?.State !== 'healthy');
         const actual = targets.map((t) => ({
