@@ -18,6 +18,7 @@ import { loadSnapshotFile } from './snapshot/load';
 import type { Snapshot } from './snapshot/types';
 import type { StateStore } from './state/types';
 import { readHeartbeat } from './collect/heartbeat';
+import { collectRuntime } from './collect/runtime';
 import { collectionError } from './adapters/aws-errors';
 
 export type VerifySource = { snapshotFile: string } | { target: CollectTarget };
@@ -140,6 +141,25 @@ export async function verify(opts: VerifyOptions, deps: VerifyDeps = {}): Promis
     }
   }
   notes.push(...expected.notes);
+
+  // With the expectation taken from the release, the Prometheus/Grafana URLs are known only now:
+  // probe them after the fact on live runs (the snapshot records the answers like any other).
+  if (!('snapshotFile' in opts.source)) {
+    const wantProm = families.includes('prometheus') && !snapshot.runtime.prometheus && !!expected.prometheus.url;
+    const wantGrafana = families.includes('grafana') && !snapshot.runtime.grafana && !!expected.grafana.url;
+    if (wantProm || wantGrafana) {
+      const { runtime } = await collectRuntime({
+        prometheusUrl: expected.prometheus.url,
+        grafanaUrl: expected.grafana.url,
+        grafanaToken: opts.env.GRAFANA_TOKEN,
+        prometheus: wantProm,
+        grafana: wantGrafana,
+      });
+      snapshot.runtime = { ...snapshot.runtime, ...runtime };
+      if (wantProm) snapshot.collected.push('runtime.prometheus');
+      if (wantGrafana) snapshot.collected.push('runtime.grafana');
+    }
+  }
 
   const results: Result[] = runChecks(allChecks, expected, snapshot, { checks: opts.checks, skip: opts.skip });
   const startedAt = new Date(snapshot.collectedAt);

@@ -165,3 +165,36 @@ describe('runtime checks on a real Prometheus', () => {
     }
   });
 });
+
+describe('runtime checks in a live verify whose expectation comes from the Helm release', () => {
+  it('probes Prometheus at the URL derived after collection (no --values, no --prometheus-url)', async () => {
+    const { verify } = await import('../../lib/verify');
+    const s = labSnapshot();
+    s.source = 'eks';
+    s.collected = s.collected.filter((k) => !k.startsWith('runtime.'));
+    // The deployed release's values point the ingress host at the healthy test Prometheus.
+    const url = new URL(healthy.url);
+    s.kubernetes.helmReleases[1].config = {
+      prometheus: {
+        prometheusSpec: { retention: '5d', retentionSize: '10GiB', scrapeInterval: '1s', evaluationInterval: '1s' },
+        ingress: { enabled: true, hosts: [url.host] },
+      },
+      defaultRules: { create: true },
+    };
+    const out = await verify(
+      {
+        source: { target: { mode: 'eks', cluster: 'myeks', region: 'ap-northeast-2' } },
+        valuesFiles: [],
+        sets: [],
+        env: {},
+        prometheusUrl: undefined,
+        checks: ['prometheus'],
+      },
+      { collect: async () => s },
+    );
+    // https://<host> is the default; the test Prometheus speaks plain HTTP, so the probe reports a TLS/protocol error — proving it was probed at the derived URL.
+    const prm1 = out.report.results.find((r) => r.code === 'PRM001');
+    expect(prm1?.message).toContain(`https://${url.host}/-/ready`);
+    expect(out.snapshot.collected).toContain('runtime.prometheus');
+  });
+});
