@@ -123,7 +123,7 @@ async function runVerify(flags: VerifyFlags, io: CliIO): Promise<number> {
     if (url !== undefined && !/^https?:\/\/[^\s/]+/.test(url))
       throw new UsageError(`${flag} ${url}: expected an http(s) URL`);
   }
-  if ((flags.notify || flags.notifyAlways) && !flags.state && flags.notify) {
+  if (flags.notify && !flags.state && !flags.notifyAlways) {
     // State is optional for --notify-always, required to detect change otherwise.
     throw new UsageError(
       '--notify needs --state FILE|dynamodb:TABLE to know what was already reported (or use --notify-always)',

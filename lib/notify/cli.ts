@@ -1,4 +1,5 @@
 /** `stackcheck verify --notify slack,sns --state …`: notification from the CLI. */
+import { readSecret } from '../adapters/params';
 import { postToSlack } from '../adapters/slack';
 import type { Report } from '../report/types';
 import { openStateStore } from '../state';
@@ -12,9 +13,9 @@ export async function notifyFromCli(
   const deps: NotifyDeps = { store: openStateStore(opts.state) };
   const lines: string[] = [];
   if (targets.includes('slack')) {
-    const url = opts.env.SLACK_WEBHOOK_URL;
+    const url = await readSecret(opts.env, 'SLACK_WEBHOOK_URL', 'SLACK_WEBHOOK_PARAM');
     if (url) deps.slack = (m) => postToSlack(url, m);
-    else lines.push('notify: SLACK_WEBHOOK_URL is not set; Slack skipped');
+    else lines.push('notify: neither SLACK_WEBHOOK_URL nor SLACK_WEBHOOK_PARAM is set; Slack skipped');
   }
   if (targets.includes('sns')) {
     const topicArn = opts.env.SNS_TOPIC_ARN;

@@ -7,6 +7,7 @@ import { allChecks } from '../../lib/checks';
 import { runChecks } from '../../lib/checks/run';
 import type { Result } from '../../lib/checks/types';
 import { collectRuntime } from '../../lib/collect/runtime';
+import { verify } from '../../lib/verify';
 import type { ExpectedState } from '../../lib/spec/types';
 import type { RuntimeState, Snapshot } from '../../lib/snapshot/types';
 import { labExpected } from '../support/factories/expected';
@@ -168,7 +169,6 @@ describe('runtime checks on a real Prometheus', () => {
 
 describe('runtime checks in a live verify whose expectation comes from the Helm release', () => {
   it('probes Prometheus at the URL derived after collection (no --values, no --prometheus-url)', async () => {
-    const { verify } = await import('../../lib/verify');
     const s = labSnapshot();
     s.source = 'eks';
     s.collected = s.collected.filter((k) => !k.startsWith('runtime.'));

@@ -1,0 +1,89 @@
+/** `stackcheck verify --notify slack --state FILE`: reports go out on change of state only. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main, type CliIO } from '../../lib/cli/main';
+import { SlackCapture } from '../support/fakes/slack';
+
+const ROOT = join(__dirname, '../..');
+let slack: SlackCapture;
+
+beforeAll(async () => {
+  slack = new SlackCapture();
+  await slack.start();
+});
+afterAll(async () => {
+  await slack.stop();
+});
+
+async function run(args: string[]) {
+  let out = '';
+  let err = '';
+  const io: CliIO = {
+    stdout: (s) => (out += s),
+    stderr: (s) => (err += s),
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    env: { SLACK_WEBHOOK_URL: slack.url },
+  };
+  return { code: await main(args, io), out, err };
+}
+
+describe('cli: --notify on change of state', () => {
+  it('posts once for new drift, not again for the same state, and once when it is fixed', async () => {
+    const state = join(mkdtempSync(join(tmpdir(), 'stackcheck-notify-')), 'state.json');
+    const drifted = [
+      'verify',
+      '--snapshot',
+      join(ROOT, 'examples/drifted-snapshot.json'),
+      '--notify',
+      'slack',
+      '--state',
+      state,
+      '--format',
+      'json',
+    ];
+    const healthy = [
+      'verify',
+      '--snapshot',
+      join(ROOT, 'examples/healthy-snapshot.json'),
+      '--notify',
+      'slack',
+      '--state',
+      state,
+      '--format',
+      'json',
+    ];
+    const first = await run(drifted);
+    expect(first.code).toBe(1);
+    expect(first.err).toContain('notify: sent: the state changed');
+    expect(slack.posts).toHaveLength(1);
+    const again = await run(drifted);
+    expect(again.err).toContain('notify: no change since the last report');
+    expect(slack.posts).toHaveLength(1);
+    const fixed = await run(healthy);
+    expect(fixed.code).toBe(0);
+    expect(slack.posts).toHaveLength(2);
+    expect(JSON.stringify(slack.posts[1].body)).toContain('resolved');
+    expect(first.err + again.err + fixed.err).not.toContain('test-secret-slack-path');
+  });
+
+  it('--notify-always sends even without change; --notify without --state is a usage error', async () => {
+    const before = slack.posts.length;
+    const r = await run([
+      'verify',
+      '--snapshot',
+      join(ROOT, 'examples/healthy-snapshot.json'),
+      '--notify',
+      'slack',
+      '--notify-always',
+      '--format',
+      'json',
+    ]);
+    expect(r.err).toContain('notify: sent');
+    expect(slack.posts.length).toBe(before + 1);
+    const bad = await run(['verify', '--snapshot', join(ROOT, 'examples/healthy-snapshot.json'), '--notify', 'slack']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--notify needs --state');
+  });
+});
