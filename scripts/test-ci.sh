@@ -4,13 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests run for real: Prometheus, Alertmanager, node-exporter, and chromium
-# for the HTML report's browser test.
+# Debian packages the tests run for real: Prometheus, Alertmanager, node-exporter, chromium
+# for the HTML report's browser test, and openssl to make the test CA.
 declare -A debs=(
   [/usr/bin/prometheus]=prometheus
   [/usr/bin/prometheus-alertmanager]=prometheus-alertmanager
   [/usr/bin/prometheus-node-exporter]=prometheus-node-exporter
   [/usr/bin/chromium]=chromium
+  [/usr/bin/openssl]=openssl
 )
 need=()
 for bin in "${!debs[@]}"; do
