@@ -172,7 +172,7 @@ export const collectLive: CollectFn = async (target, hints, opts) => {
     const [kube, aws, runtime] = await Promise.all([
       needK8s
         ? collectKubernetes(
-            { kc, call },
+            { kc, call, timeoutMs: callTimeout },
             { namespace: hints.namespace, release: hints.release },
             want,
             resolveIngresses,

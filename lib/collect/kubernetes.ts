@@ -4,16 +4,8 @@
  * are trimmed to what the checks read (the stack's pods, the PVs bound to the namespace's claims)
  * so memory stays flat on large clusters.
  */
-import {
-  ApiextensionsV1Api,
-  AppsV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  NetworkingV1Api,
-  StorageV1Api,
-  type KubeConfig,
-} from '@kubernetes/client-node';
-import { kubeErrorCode, kubeErrorMessage } from '../adapters/kube';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { kubeErrorCode, kubeErrorMessage, kubeGet, type Query } from '../adapters/kube';
 import { decodeReleaseSecret } from '../helm/release';
 import type { CollectionError, DataKey, K8sObject, KubernetesState } from '../snapshot/types';
 import { emptyKubernetesState } from '../snapshot/types';
@@ -23,6 +15,8 @@ const PAGE = 500;
 export interface KubeCollectDeps {
   kc: KubeConfig;
   call: <T>(service: string, name: string, fn: () => Promise<T>) => Promise<T>;
+  /** Per-request timeout: a hung request is aborted (its socket closed), not left behind. */
+  timeoutMs?: number;
 }
 
 export interface KubeCollectResult {
@@ -34,24 +28,20 @@ export interface KubeCollectResult {
   calls: number;
 }
 
-/** Objects from the typed client back to wire shape: Dates → strings, undefined dropped, no managedFields. */
+/**
+ * An object as the API server sent it, with the apiVersion/kind that lists leave out of their
+ * items, and without managedFields (big and never read).
+ */
 function wire(o: unknown, apiVersion: string, kind: string): K8sObject {
-  const obj = JSON.parse(JSON.stringify(o, (k, v) => (k === 'managedFields' ? undefined : v))) as K8sObject;
-  return { apiVersion, kind, ...obj };
+  const obj = { apiVersion, kind, ...(o as K8sObject) };
+  if (obj.metadata?.managedFields) {
+    const { managedFields: _dropped, ...metadata } = obj.metadata;
+    obj.metadata = metadata as K8sObject['metadata'];
+  }
+  return obj;
 }
 
-type ListPage = { items: unknown[]; metadata?: { _continue?: string; continue?: string } };
-
-async function listAll(page: (cont: string | undefined) => Promise<ListPage>): Promise<unknown[]> {
-  const items: unknown[] = [];
-  let cont: string | undefined;
-  do {
-    const out = await page(cont);
-    items.push(...(out.items ?? []));
-    cont = out.metadata?._continue ?? out.metadata?.continue;
-  } while (cont);
-  return items;
-}
+type ListPage = { items?: unknown[]; metadata?: { continue?: string } };
 
 export async function collectKubernetes(
   deps: KubeCollectDeps,
@@ -59,14 +49,19 @@ export async function collectKubernetes(
   want: Set<DataKey>,
   onIngresses: (ingresses: K8sObject[]) => void,
 ): Promise<KubeCollectResult> {
-  const { kc, call } = deps;
+  const { kc, call, timeoutMs } = deps;
   const ns = target.namespace;
-  const core = kc.makeApiClient(CoreV1Api);
-  const apps = kc.makeApiClient(AppsV1Api);
-  const storage = kc.makeApiClient(StorageV1Api);
-  const net = kc.makeApiClient(NetworkingV1Api);
-  const ext = kc.makeApiClient(ApiextensionsV1Api);
-  const custom = kc.makeApiClient(CustomObjectsApi);
+  /** Every item of a list, following `continue` (pages of PAGE objects). */
+  const listAll = async (path: string, apiVersion: string, kind: string, query: Query = {}): Promise<K8sObject[]> => {
+    const items: K8sObject[] = [];
+    let cont: string | undefined;
+    do {
+      const out = await kubeGet<ListPage>(kc, path, { ...query, limit: PAGE, continue: cont }, { timeoutMs });
+      for (const o of out.items ?? []) items.push(wire(o, apiVersion, kind));
+      cont = out.metadata?.continue || undefined;
+    } while (cont);
+    return items;
+  };
   const k = emptyKubernetesState();
   const errors: CollectionError[] = [];
   const collected: DataKey[] = [];
@@ -115,53 +110,31 @@ export async function collectKubernetes(
       if (key === 'k8s.ingresses') onIngresses(k.ingresses);
     }
   };
-  const page = { limit: PAGE };
-  const nsPage = (cont?: string) => ({ namespace: ns, ...page, ...(cont ? { _continue: cont } : {}) });
-  const clusterPage = (cont?: string) => ({ ...page, ...(cont ? { _continue: cont } : {}) });
-  const cr = (group: string, version: string, plural: string) => (cont?: string) =>
-    custom.listNamespacedCustomObject({
-      group,
-      version,
-      namespace: ns,
-      plural,
-      ...page,
-      ...(cont ? { _continue: cont } : {}),
-    }) as Promise<ListPage>;
+  const nsPath = (group: string, resource: string) => `${group}/namespaces/${encodeURIComponent(ns)}/${resource}`;
 
   await Promise.all([
     task('k8s.namespaces', `get namespace ${ns}`, 'namespaces', 'get', async () => {
-      k.namespaces = [wire(await core.readNamespace({ name: ns }), 'v1', 'Namespace')];
+      const o = await kubeGet(kc, `/api/v1/namespaces/${encodeURIComponent(ns)}`, {}, { timeoutMs });
+      k.namespaces = [wire(o, 'v1', 'Namespace')];
     }),
     task('k8s.nodes', 'list nodes', 'nodes', 'list', async () => {
-      k.nodes = (await listAll((c) => core.listNode(clusterPage(c)) as Promise<ListPage>))
-        .map((o) => wire(o, 'v1', 'Node'))
-        .map(trimNode);
+      k.nodes = (await listAll('/api/v1/nodes', 'v1', 'Node')).map(trimNode);
     }),
     task('k8s.statefulSets', `list statefulsets (${ns})`, 'statefulsets', 'list', async () => {
-      k.statefulSets = (await listAll((c) => apps.listNamespacedStatefulSet(nsPage(c)) as Promise<ListPage>)).map((o) =>
-        wire(o, 'apps/v1', 'StatefulSet'),
-      );
+      k.statefulSets = await listAll(nsPath('/apis/apps/v1', 'statefulsets'), 'apps/v1', 'StatefulSet');
     }),
     task('k8s.daemonSets', `list daemonsets (${ns})`, 'daemonsets', 'list', async () => {
-      k.daemonSets = (await listAll((c) => apps.listNamespacedDaemonSet(nsPage(c)) as Promise<ListPage>)).map((o) =>
-        wire(o, 'apps/v1', 'DaemonSet'),
-      );
+      k.daemonSets = await listAll(nsPath('/apis/apps/v1', 'daemonsets'), 'apps/v1', 'DaemonSet');
     }),
     task('k8s.deployments', `list deployments (${ns})`, 'deployments', 'list', async () => {
-      k.deployments = (await listAll((c) => apps.listNamespacedDeployment(nsPage(c)) as Promise<ListPage>)).map((o) =>
-        wire(o, 'apps/v1', 'Deployment'),
-      );
+      k.deployments = await listAll(nsPath('/apis/apps/v1', 'deployments'), 'apps/v1', 'Deployment');
     }),
     task('k8s.pods', `list pods (${ns})`, 'pods', 'list', async () => {
       // Only what the checks read: owner, node, phase, readiness.
-      k.pods = (await listAll((c) => core.listNamespacedPod(nsPage(c)) as Promise<ListPage>)).map((o) =>
-        trimPod(wire(o, 'v1', 'Pod')),
-      );
+      k.pods = (await listAll(nsPath('/api/v1', 'pods'), 'v1', 'Pod')).map(trimPod);
     }),
     task('k8s.services', `list services (${ns})`, 'services', 'list', async () => {
-      k.services = (await listAll((c) => core.listNamespacedService(nsPage(c)) as Promise<ListPage>)).map((o) =>
-        wire(o, 'v1', 'Service'),
-      );
+      k.services = await listAll(nsPath('/api/v1', 'services'), 'v1', 'Service');
     }),
     task(
       'k8s.persistentVolumeClaims',
@@ -169,27 +142,23 @@ export async function collectKubernetes(
       'persistentvolumeclaims',
       'list',
       async () => {
-        k.persistentVolumeClaims = (
-          await listAll((c) => core.listNamespacedPersistentVolumeClaim(nsPage(c)) as Promise<ListPage>)
-        ).map((o) => wire(o, 'v1', 'PersistentVolumeClaim'));
+        k.persistentVolumeClaims = await listAll(
+          nsPath('/api/v1', 'persistentvolumeclaims'),
+          'v1',
+          'PersistentVolumeClaim',
+        );
       },
     ),
     task('k8s.persistentVolumes', 'list persistentvolumes', 'persistentvolumes', 'list', async () => {
-      const all = (await listAll((c) => core.listPersistentVolume(clusterPage(c)) as Promise<ListPage>)).map((o) =>
-        wire(o, 'v1', 'PersistentVolume'),
-      );
+      const all = await listAll('/api/v1/persistentvolumes', 'v1', 'PersistentVolume');
       // Keep the volumes whose claim is in the namespace (the checks follow claim → volume).
       k.persistentVolumes = all.filter((pv) => pv.spec?.claimRef?.namespace === ns);
     }),
     task('k8s.storageClasses', 'list storageclasses', 'storageclasses', 'list', async () => {
-      k.storageClasses = (await listAll((c) => storage.listStorageClass(clusterPage(c)) as Promise<ListPage>)).map(
-        (o) => wire(o, 'storage.k8s.io/v1', 'StorageClass'),
-      );
+      k.storageClasses = await listAll('/apis/storage.k8s.io/v1/storageclasses', 'storage.k8s.io/v1', 'StorageClass');
     }),
     task('k8s.ingresses', `list ingresses (${ns})`, 'ingresses', 'list', async () => {
-      k.ingresses = (await listAll((c) => net.listNamespacedIngress(nsPage(c)) as Promise<ListPage>)).map((o) =>
-        wire(o, 'networking.k8s.io/v1', 'Ingress'),
-      );
+      k.ingresses = await listAll(nsPath('/apis/networking.k8s.io/v1', 'ingresses'), 'networking.k8s.io/v1', 'Ingress');
     }),
     task(
       'k8s.customResourceDefinitions',
@@ -198,8 +167,12 @@ export async function collectKubernetes(
       'list',
       async () => {
         k.customResourceDefinitions = (
-          await listAll((c) => ext.listCustomResourceDefinition(clusterPage(c)) as Promise<ListPage>)
-        ).map((o) => trimCrd(wire(o, 'apiextensions.k8s.io/v1', 'CustomResourceDefinition')));
+          await listAll(
+            '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+            'apiextensions.k8s.io/v1',
+            'CustomResourceDefinition',
+          )
+        ).map(trimCrd);
       },
     ),
     task(
@@ -208,7 +181,11 @@ export async function collectKubernetes(
       'servicemonitors.monitoring.coreos.com',
       'list',
       async () => {
-        k.serviceMonitors = (await listAll(cr('monitoring.coreos.com', 'v1', 'servicemonitors'))) as K8sObject[];
+        k.serviceMonitors = await listAll(
+          nsPath('/apis/monitoring.coreos.com/v1', 'servicemonitors'),
+          'monitoring.coreos.com/v1',
+          'ServiceMonitor',
+        );
       },
       true,
     ),
@@ -218,7 +195,11 @@ export async function collectKubernetes(
       'prometheuses.monitoring.coreos.com',
       'list',
       async () => {
-        k.prometheuses = (await listAll(cr('monitoring.coreos.com', 'v1', 'prometheuses'))) as K8sObject[];
+        k.prometheuses = await listAll(
+          nsPath('/apis/monitoring.coreos.com/v1', 'prometheuses'),
+          'monitoring.coreos.com/v1',
+          'Prometheus',
+        );
       },
       true,
     ),
@@ -228,21 +209,20 @@ export async function collectKubernetes(
       'targetgroupbindings.elbv2.k8s.aws',
       'list',
       async () => {
-        k.targetGroupBindings = (await listAll(cr('elbv2.k8s.aws', 'v1beta1', 'targetgroupbindings'))) as K8sObject[];
+        k.targetGroupBindings = await listAll(
+          nsPath('/apis/elbv2.k8s.aws/v1beta1', 'targetgroupbindings'),
+          'elbv2.k8s.aws/v1beta1',
+          'TargetGroupBinding',
+        );
       },
       true,
     ),
     task('k8s.helmReleases', `list secrets (${ns}, owner=helm,name=${target.release})`, 'secrets', 'list', async () => {
-      const secrets = await listAll(
-        (c) =>
-          core.listNamespacedSecret({
-            ...nsPage(c),
-            labelSelector: `owner=helm,name=${target.release}`,
-          }) as Promise<ListPage>,
-      );
+      const secrets = await listAll(nsPath('/api/v1', 'secrets'), 'v1', 'Secret', {
+        labelSelector: `owner=helm,name=${target.release}`,
+      });
       k.helmReleases = [];
-      for (const s of secrets) {
-        const secret = wire(s, 'v1', 'Secret');
+      for (const secret of secrets) {
         try {
           k.helmReleases.push(decodeReleaseSecret(secret));
         } catch (err) {
