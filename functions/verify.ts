@@ -11,6 +11,7 @@ import type { Context } from 'aws-lambda';
 import { readSecret } from '../lib/adapters/params';
 import { postToSlack } from '../lib/adapters/slack';
 import type { Family } from '../lib/checks/types';
+import { collectLive } from '../lib/collect';
 import type { CollectFn } from '../lib/collect/types';
 import { ConfigError, describeError } from '../lib/errors';
 import { parseVerifyPayload } from '../lib/lambda/payload';
@@ -82,7 +83,7 @@ export function createVerifyHandler(deps: VerifyFunctionDeps) {
         deadline,
         onProgress: (m) => logger.debug(m),
       },
-      { collect: deps.collect, heartbeatStore: store },
+      { collect: deps.collect ?? collectLive, heartbeatStore: store },
     );
     for (const n of notes) logger.info('note', { note: n });
     for (const status of ['pass', 'fail', 'error', 'skip'] as const)

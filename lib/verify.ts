@@ -41,6 +41,7 @@ export interface VerifyOptions extends ExpectedInputs {
 }
 
 export interface VerifyDeps {
+  /** The live collector (lib/collect collectLive); required unless the source is a snapshot file. */
   collect?: CollectFn;
   /** Where the webhook records the Watchdog heartbeat (read for the heartbeat family on live runs). */
   heartbeatStore?: StateStore;
@@ -58,13 +59,6 @@ export interface VerifyOutcome {
 
 export function selectedFamilies(checks?: Family[], skip?: Family[]): Family[] {
   return FAMILIES.filter((f) => (!checks || checks.length === 0 || checks.includes(f)) && !(skip ?? []).includes(f));
-}
-
-function defaultCollect(): CollectFn {
-  // Loaded only for live runs, so --snapshot never loads the AWS or Kubernetes clients.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require('./collect/index') as { collectLive: CollectFn };
-  return mod.collectLive;
 }
 
 export async function verify(opts: VerifyOptions, deps: VerifyDeps = {}): Promise<VerifyOutcome> {
@@ -95,7 +89,10 @@ export async function verify(opts: VerifyOptions, deps: VerifyDeps = {}): Promis
   if ('snapshotFile' in opts.source) {
     snapshot = loadSnapshotFile(opts.source.snapshotFile, deps.readFile);
   } else {
-    const collect = deps.collect ?? defaultCollect();
+    // The caller brings the collector (the CLI loads it only for live runs, so --snapshot never
+    // loads the AWS or Kubernetes clients; the Lambda imports it statically).
+    const collect = deps.collect;
+    if (!collect) throw new Error('verify: a live run needs a collector (deps.collect)');
     snapshot = await collect(
       opts.source.target,
       {

@@ -177,7 +177,15 @@ async function runVerify(flags: VerifyFlags, io: CliIO): Promise<number> {
       deadline: Date.now() + timeoutSeconds * 1000,
       onProgress: progress ? (m) => io.stderr(`\r\u001b[2K… ${m}`) : undefined,
     },
-    { heartbeatStore: store },
+    {
+      heartbeatStore: store,
+      // Loaded only for live runs: --snapshot never loads the AWS or Kubernetes clients.
+      collect:
+        'target' in source
+          ? // eslint-disable-next-line @typescript-eslint/no-require-imports
+            (require('../collect/index') as typeof import('../collect/index')).collectLive
+          : undefined,
+    },
   );
   if (progress) io.stderr('\r\u001b[2K');
   if (!flags.quiet) for (const n of outcome.notes) io.stderr(`note: ${n}\n`);
