@@ -7,7 +7,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const lambdaPlugins = require('../../config/esbuild-plugins.js') as Plugin[];
 import { startLabFakes, type LabFakes } from '../support/fakes/lab';
 
 const ROOT = join(__dirname, '../..');
@@ -29,6 +31,7 @@ beforeAll(async () => {
       external: ['@aws-sdk/*'],
       logLevel: 'error',
       keepNames: true,
+      plugins: lambdaPlugins,
     });
   }
   // The runtime's AWS SDK: resolve @aws-sdk/* from this project's node_modules.

@@ -4,9 +4,10 @@
  * functions' own logs; the EKS access entry exists; bundle sizes are printed.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readZip } from '../support/zip';
 
 const ROOT = join(__dirname, '../..');
 let dir: string;
@@ -35,6 +36,10 @@ beforeAll(() => {
   template = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
 }, 300_000);
 
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
 function statements(): Statement[] {
   return Object.values(template.Resources)
     .filter((r) => r.Type === 'AWS::IAM::Role')
@@ -53,6 +58,21 @@ describe('serverless package', () => {
     console.log(`bundle sizes (zip): ${JSON.stringify(sizes)}`);
     expect(sizes.alertmanagerWebhook).toBeLessThan(300 * 1024);
     expect(sizes.verify).toBeGreaterThan(sizes.alertmanagerWebhook);
+  });
+
+  it('tree-shakes the verify bundle: no generated Kubernetes models, no whatwg-url tables', () => {
+    const files = readZip(join(dir, 'verify.zip'));
+    const code = files.get('functions/verify.js');
+    expect(code).toBeDefined();
+    const text = code!.toString('utf8');
+    // keepNames keeps class names as strings: a bundled model would leave its name behind.
+    for (const model of ['V1PodSpec', 'V1StatefulSetSpec', 'V1CustomResourceDefinitionSpec'])
+      expect(text).not.toContain(model);
+    // tr46 (whatwg-url's Unicode tables) marks its table rows with these statuses.
+    expect(text).not.toContain('disallowed_STD3_valid');
+    // The Kubernetes client is there: client-node's KubeConfig and its exec/OIDC authenticators.
+    expect(text).toContain('KubeConfig');
+    expect(code!.length).toBeLessThan(1.5 * 1024 * 1024);
   });
 
   it('targets nodejs22.x on arm64', () => {
