@@ -1,16 +1,39 @@
 import { ConflictError, expired, type PutOptions, type StateStore, type StoredItem } from './types';
 
+/** How often (at most) a write sweeps out expired items: amortised O(1) puts, bounded memory. */
+const SWEEP_EVERY_MS = 60_000;
+
+/**
+ * State in this process (`stackcheck serve` without --state, tests). Items past their TTL are
+ * invisible at once and removed by a sweep on a later write, as DynamoDB's TTL removes them, so a
+ * long-running `serve` does not keep a week of delivery records for every notification forever.
+ */
 export class MemoryStore implements StateStore {
   readonly kind = 'memory';
   private readonly items = new Map<string, StoredItem>();
+  private lastSweep: number;
+
+  constructor(private readonly now: () => number = Date.now) {
+    this.lastSweep = now();
+  }
+
+  /** Items held, expired or not (for tests and the soak run). */
+  get size(): number {
+    return this.items.size;
+  }
 
   async get<T>(key: string): Promise<StoredItem<T> | undefined> {
     const item = this.items.get(key);
-    if (!item || expired(item)) return undefined;
+    if (!item || expired(item, this.now())) return undefined;
     return structuredClone(item) as StoredItem<T>;
   }
 
   async put<T>(key: string, value: T, opts: PutOptions = {}): Promise<number> {
+    const now = this.now();
+    if (now - this.lastSweep >= SWEEP_EVERY_MS) {
+      this.lastSweep = now;
+      for (const [k, item] of this.items) if (expired(item, now)) this.items.delete(k);
+    }
     const current = await this.get(key);
     const have = current?.version ?? 0;
     if (opts.expectedVersion !== undefined && opts.expectedVersion !== have) throw new ConflictError(key);
@@ -18,7 +41,7 @@ export class MemoryStore implements StateStore {
     this.items.set(key, {
       value: structuredClone(value),
       version,
-      ...(opts.ttlSeconds ? { expiresAt: Math.floor(Date.now() / 1000) + opts.ttlSeconds } : {}),
+      ...(opts.ttlSeconds ? { expiresAt: Math.floor(now / 1000) + opts.ttlSeconds } : {}),
     });
     return version;
   }
