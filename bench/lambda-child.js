@@ -1,0 +1,36 @@
+// Child process for the scale benchmark: the verify Lambda as it is deployed (the minified bundle,
+// the AWS SDK from NODE_PATH as the runtime provides it) invoked twice against the loopback fakes,
+// as a cold invocation and then 5 warm ones. Prints wall times (the warm median), the handler's
+// summary and peak RSS.
+'use strict';
+
+async function main() {
+  const bundle = process.argv[2];
+  const { handler } = require(bundle);
+  const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 60_000 };
+  const event = { cluster: 'myeks', notify: 'never' };
+  const times = [];
+  let result;
+  for (let i = 0; i < 6; i++) {
+    const t0 = Date.now();
+    result = await handler(event, context);
+    times.push(Date.now() - t0);
+  }
+  process.stdout.write(
+    `RESULT ${JSON.stringify({
+      coldMs: times[0],
+      warmMs: times.slice(1).sort((a, b) => a - b)[2],
+      warmRunsMs: times.slice(1),
+      outcome: result.outcome,
+      summary: result.summary,
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+    })}\n`,
+  );
+}
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(String(err && err.stack ? err.stack : err));
+    process.exit(1);
+  },
+);
