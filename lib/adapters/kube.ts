@@ -14,6 +14,7 @@
  */
 import { ApiException, KubeConfig } from '@kubernetes/client-node';
 import fetch, { Headers } from 'node-fetch';
+import { TimeoutError } from '../util/concurrency';
 
 export function kubeConfigForEks(input: {
   cluster: string;
@@ -80,11 +81,8 @@ export async function kubeGet<T = unknown>(
     }
     return body as T;
   } catch (err) {
-    if ((err as Error).name === 'AbortError') {
-      const e = new Error(`GET ${path} timed out after ${opts.timeoutMs} ms`);
-      (e as Error & { code: string }).code = 'ETIMEDOUT';
-      throw e;
-    }
+    if ((err as Error).name === 'AbortError')
+      throw new TimeoutError(`GET ${path} timed out after ${opts.timeoutMs} ms`);
     throw err;
   } finally {
     clearTimeout(timer);
