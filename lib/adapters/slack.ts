@@ -1,8 +1,12 @@
 /**
- * Posting to a Slack incoming webhook with plain fetch: honours Retry-After on 429, retries 5xx
- * and network errors with backoff, bounded in attempts and total time. Errors never contain the
+ * Posting to a Slack incoming webhook with `@slack/webhook`: honours Retry-After on 429, retries
+ * 5xx and network errors with backoff, bounded in attempts and total time. The library sends one
+ * attempt at a time (its own retries are off) so that this loop can read Retry-After, which its
+ * errors do not carry, from the response seen by the fetch it is given. Errors never contain the
  * webhook URL (it is a secret).
  */
+import { IncomingWebhook, IncomingWebhookHTTPError, type IncomingWebhookSendArguments } from '@slack/webhook';
+
 export class SlackError extends Error {
   override name = 'SlackError';
   constructor(
@@ -18,38 +22,61 @@ export interface SlackPostOptions {
   /** Longest total time spent waiting between attempts, ms. */
   maxWaitMs?: number;
   timeoutMs?: number;
-  fetchImpl?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Why a request got no answer, without the URL: `timeout`, `ECONNREFUSED`, … */
+function unreachable(err: unknown): string {
+  const original = (err as { original?: Error }).original ?? (err as Error);
+  if (original?.name === 'TimeoutError') return 'timeout';
+  return (original as { cause?: { code?: string } })?.cause?.code ?? original?.name ?? 'error';
+}
+
+/** Retry-After in ms: delay-seconds or an HTTP date (RFC 9110); 1 s when absent or unreadable. */
+export function retryAfterMs(header: string | null, now = Date.now()): number {
+  if (header === null || header.trim() === '') return 1_000;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(header);
+  return Number.isFinite(at) ? Math.max(0, at - now) : 1_000;
+}
+
 export async function postToSlack(url: string, payload: unknown, opts: SlackPostOptions = {}): Promise<void> {
   const attempts = opts.maxAttempts ?? 3;
   const maxWait = opts.maxWaitMs ?? 5_000;
-  const doFetch = opts.fetchImpl ?? fetch;
   const sleep = opts.sleep ?? defaultSleep;
+  let retryAfter: string | null = null;
+  const webhook = new IncomingWebhook(url, {
+    timeout: opts.timeoutMs ?? 5_000,
+    retryConfig: { retries: 0 },
+    fetch: async (input, init) => {
+      const res = await fetch(input, init);
+      retryAfter = res.headers.get('retry-after');
+      return res;
+    },
+  });
   let waited = 0;
   let last = '';
   for (let i = 1; i <= attempts; i++) {
     let wait = 0;
+    retryAfter = null;
     try {
-      const res = await doFetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(payload),
-        signal: AbortSignal.timeout(opts.timeoutMs ?? 5_000),
-      });
-      const text = await res.text().catch(() => '');
-      if (res.ok) return;
-      last = `Slack answered ${res.status}${text ? ` (${text.slice(0, 100)})` : ''}`;
-      if (res.status === 429) wait = Math.max(0, Number(res.headers.get('retry-after') ?? '1') * 1000);
-      else if (res.status >= 500) wait = 200 * 2 ** (i - 1);
-      else throw new SlackError(last, res.status); // 4xx: the payload or the URL is wrong; retrying will not help
+      await webhook.send(payload as IncomingWebhookSendArguments);
+      return;
     } catch (err) {
-      if (err instanceof SlackError) throw err;
-      last = `Slack could not be reached (${(err as Error).name === 'TimeoutError' ? 'timeout' : ((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name)})`;
-      wait = 200 * 2 ** (i - 1);
+      if (err instanceof IncomingWebhookHTTPError) {
+        const body = typeof err.body === 'string' ? err.body.slice(0, 100) : '';
+        last = `Slack answered ${err.statusCode}${body ? ` (${body})` : ''}`;
+        if (err.statusCode === 429) wait = retryAfterMs(retryAfter);
+        else if (err.statusCode >= 500) wait = 200 * 2 ** (i - 1);
+        // 4xx: the payload or the URL is wrong; retrying will not help.
+        else throw new SlackError(last, err.statusCode);
+      } else {
+        last = `Slack could not be reached (${unreachable(err)})`;
+        wait = 200 * 2 ** (i - 1);
+      }
     }
     if (i === attempts || waited + wait > maxWait) break;
     waited += wait;

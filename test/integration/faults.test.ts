@@ -269,6 +269,38 @@ describe('fault matrix: Slack', () => {
     },
     20_000,
   );
+
+  it('waits as long as Retry-After says (seconds), then delivers once', async () => {
+    let hits = 0;
+    const bodies: string[] = [];
+    const server = createServer((req, res) => {
+      hits += 1;
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        if (hits === 1) return void res.writeHead(429, { 'retry-after': '2' }).end('rate_limited');
+        bodies.push(Buffer.concat(chunks).toString('utf8'));
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const waits: number[] = [];
+      await postToSlack(
+        `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/T/B/SECRET`,
+        { text: 'x', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'y' } }] },
+        { sleep: async (ms) => void waits.push(ms) },
+      );
+      expect(waits).toEqual([2_000]);
+      expect(hits).toBe(2);
+      expect(JSON.parse(bodies[0])).toEqual({
+        text: 'x',
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'y' } }],
+      });
+    } finally {
+      server.close();
+    }
+  });
 });
 
 describe('fault matrix: SNS and DynamoDB in notifications', () => {
