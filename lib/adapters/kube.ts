@@ -14,6 +14,7 @@
  */
 import { ApiException, KubeConfig } from '@kubernetes/client-node';
 import fetch, { Headers } from 'node-fetch';
+import { ConfigError, describeError } from '../errors';
 import { TimeoutError } from '../util/concurrency';
 
 export function kubeConfigForEks(input: {
@@ -34,12 +35,37 @@ export function kubeConfigForEks(input: {
 
 export function kubeConfigFromFile(file: string, context?: string): KubeConfig {
   const kc = new KubeConfig();
-  kc.loadFromFile(file);
+  try {
+    kc.loadFromFile(file);
+  } catch (err) {
+    throw new ConfigError(`--kubeconfig ${file}: cannot read it: ${describeError(err)}`, file, { cause: err });
+  }
   if (context) {
-    if (!kc.getContexts().some((c) => c.name === context)) throw new Error(`context ${context} is not in ${file}`);
+    const names = kc.getContexts().map((c) => c.name);
+    if (!names.includes(context))
+      throw new ConfigError(
+        `--context ${context}: context ${context} is not in ${file} (it has: ${names.join(', ') || 'none'})`,
+        file,
+      );
     kc.setCurrentContext(context);
   }
+  if (!kc.getCurrentCluster())
+    throw new ConfigError(`--kubeconfig ${file}: no current context with a cluster (pass --context)`, file);
   return kc;
+}
+
+/**
+ * The EKS cluster a kubeconfig context points at, as `aws eks update-kubeconfig` writes it: the
+ * cluster entry named by the cluster ARN, or the credential plugin's `--cluster-name` (aws eks
+ * get-token) / `-i`/`--cluster-id` (aws-iam-authenticator). Undefined when it says neither.
+ */
+export function eksClusterName(kc: KubeConfig): string | undefined {
+  const arn = /^arn:aws[a-z-]*:eks:[^:]+:\d{12}:cluster\/(.+)$/.exec(kc.getCurrentCluster()?.name ?? '');
+  if (arn) return arn[1];
+  const args = kc.getCurrentUser()?.exec?.args ?? [];
+  for (let i = 0; i < args.length - 1; i++)
+    if (['--cluster-name', '--cluster-id', '-i'].includes(args[i])) return args[i + 1];
+  return undefined;
 }
 
 export type Query = Record<string, string | number | undefined>;

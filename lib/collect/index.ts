@@ -12,7 +12,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { clientConfig } from '../adapters/aws-config';
 import { collectionError } from '../adapters/aws-errors';
 import { eksToken } from '../adapters/eks-auth';
-import { kubeConfigForEks, kubeConfigFromFile } from '../adapters/kube';
+import { eksClusterName, kubeConfigForEks, kubeConfigFromFile } from '../adapters/kube';
 import type { Family } from '../checks/types';
 import { CollectError, describeError } from '../errors';
 import {
@@ -119,7 +119,13 @@ export const collectLive: CollectFn = async (target, hints, opts) => {
     });
   const want = inputsFor(opts.families);
   const region = regionOf(target, env);
-  const cluster = target.mode === 'eks' ? target.cluster : (target.cluster ?? target.context ?? 'kubeconfig');
+  // A kubeconfig is read first (a bad file or context is a configuration error, exit 2): it can
+  // name the EKS cluster, which the AWS side needs for the load balancer's cluster tag.
+  const fileKc = target.mode === 'kubeconfig' ? kubeConfigFromFile(target.kubeconfig, target.context) : undefined;
+  const cluster =
+    target.mode === 'eks'
+      ? target.cluster
+      : (target.cluster ?? eksClusterName(fileKc!) ?? target.context ?? fileKc!.getCurrentContext());
   const cfg = clientConfig({ region, callTimeoutMs: callTimeout, credentials: opts.credentials });
   const errors: CollectionError[] = [];
 
@@ -162,7 +168,7 @@ export const collectLive: CollectFn = async (target, hints, opts) => {
   );
   let kc: KubeConfig;
   try {
-    kc = await kubeAccess(target, region, clients, call, opts.credentials);
+    kc = target.mode === 'eks' ? await eksAccess(target, region, clients, call, opts.credentials) : fileKc!;
   } catch (err) {
     await settleOthers();
     throw err;
@@ -190,7 +196,9 @@ export const collectLive: CollectFn = async (target, hints, opts) => {
     if (runtime) counter.calls.http = runtime.calls;
     if (kube.unauthorized) {
       throw new CollectError(
-        `the Kubernetes API refused every request with 401 Unauthorized: the IAM identity has no access entry (or aws-auth mapping) on cluster ${cluster}`,
+        target.mode === 'eks'
+          ? `the Kubernetes API refused every request with 401 Unauthorized: the IAM identity has no access entry (or aws-auth mapping) on cluster ${cluster}`
+          : `the Kubernetes API refused every request with 401 Unauthorized: the credentials of kubeconfig ${target.kubeconfig}${target.context ? ` context ${target.context}` : ''} are not accepted (expired or unknown token)`,
         'kubernetes',
       );
     }
@@ -226,58 +234,44 @@ export const collectLive: CollectFn = async (target, hints, opts) => {
   }
 };
 
-/** EKS DescribeCluster + IAM token, or a kubeconfig; CollectError when neither works. */
-async function kubeAccess(
-  target: CollectTarget,
+/** EKS DescribeCluster + IAM token; CollectError when that does not work. */
+async function eksAccess(
+  target: Extract<CollectTarget, { mode: 'eks' }>,
   region: string | undefined,
   clients: { eks: EKSClient },
   call: <T>(service: string, name: string, fn: () => Promise<T>) => Promise<T>,
   credentialsOverride?: CollectOptions['credentials'],
 ): Promise<KubeConfig> {
-  let kc: KubeConfig;
-  if (target.mode === 'eks') {
-    if (!region) throw new CollectError('no AWS region: pass --region or set AWS_REGION', 'eks');
-    const eks = clients.eks;
-    let endpoint: string | undefined;
-    let ca: string | undefined;
-    try {
-      const out = await call('eks', 'DescribeCluster', () =>
-        eks.send(new DescribeClusterCommand({ name: target.cluster })),
-      );
-      endpoint = out.cluster?.endpoint;
-      ca = out.cluster?.certificateAuthority?.data;
-    } catch (err) {
-      const e = collectionError('eks', 'DescribeCluster', [], err, 'eks:DescribeCluster');
-      throw new CollectError(
-        `DescribeCluster ${target.cluster} failed: ${e.message}${e.code ? ` (${e.code})` : ''}`,
-        'eks',
-        { cause: err },
-      );
-    }
-    if (!endpoint || !ca)
-      throw new CollectError(
-        `cluster ${target.cluster} has no endpoint or certificate authority yet (is it ACTIVE?)`,
-        'eks',
-      );
-    const credentials = credentialsOverride ?? fromNodeProviderChain();
-    let token: string;
-    try {
-      token = await eksToken({ cluster: target.cluster, region, credentials });
-    } catch (err) {
-      throw new CollectError(`cannot sign the EKS token: ${describeError(err)}`, 'sts', { cause: err });
-    }
-    kc = kubeConfigForEks({ cluster: target.cluster, endpoint, caData: ca, token });
-  } else {
-    try {
-      kc = kubeConfigFromFile(target.kubeconfig, target.context);
-    } catch (err) {
-      throw new CollectError(`cannot load kubeconfig ${target.kubeconfig}: ${describeError(err)}`, 'kubernetes', {
-        cause: err,
-      });
-    }
+  if (!region) throw new CollectError('no AWS region: pass --region or set AWS_REGION', 'eks');
+  let endpoint: string | undefined;
+  let ca: string | undefined;
+  try {
+    const out = await call('eks', 'DescribeCluster', () =>
+      clients.eks.send(new DescribeClusterCommand({ name: target.cluster })),
+    );
+    endpoint = out.cluster?.endpoint;
+    ca = out.cluster?.certificateAuthority?.data;
+  } catch (err) {
+    const e = collectionError('eks', 'DescribeCluster', [], err, 'eks:DescribeCluster');
+    throw new CollectError(
+      `DescribeCluster ${target.cluster} failed: ${e.message}${e.code ? ` (${e.code})` : ''}`,
+      'eks',
+      { cause: err },
+    );
   }
-
-  return kc;
+  if (!endpoint || !ca)
+    throw new CollectError(
+      `cluster ${target.cluster} has no endpoint or certificate authority yet (is it ACTIVE?)`,
+      'eks',
+    );
+  const credentials = credentialsOverride ?? fromNodeProviderChain();
+  let token: string;
+  try {
+    token = await eksToken({ cluster: target.cluster, region, credentials });
+  } catch (err) {
+    throw new CollectError(`cannot sign the EKS token: ${describeError(err)}`, 'sts', { cause: err });
+  }
+  return kubeConfigForEks({ cluster: target.cluster, endpoint, caData: ca, token });
 }
 
 export type { CollectHints, CollectOptions, CollectTarget };

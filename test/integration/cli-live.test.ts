@@ -3,7 +3,7 @@
  * @kubernetes/client-node, the loopback fakes seeded with the lab and with each drift.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Snapshot } from '../../lib/snapshot/types';
@@ -26,6 +26,7 @@ import {
   nodeName,
 } from '../support/factories/k8s';
 import { startLabFakes, type LabFakes } from '../support/fakes/lab';
+import { testPki } from '../support/fakes/tls';
 
 const ROOT = join(__dirname, '../..');
 const ARGS = [
@@ -214,5 +215,89 @@ describe('stackcheck verify --cluster (live, on loopback fakes)', () => {
     } finally {
       lab.aws.faults.clear();
     }
+  }, 30_000);
+});
+
+describe('stackcheck verify --kubeconfig (live, on loopback fakes)', () => {
+  const KUBE_ARGS = ARGS.filter((a, i) => a !== '--cluster' && ARGS[i - 1] !== '--cluster');
+  let kubeconfig: string;
+
+  beforeAll(() => {
+    const dir = mkdtempSync(join(tmpdir(), 'stackcheck-kubeconfig-'));
+    // An exec credential plugin as `aws eks get-token` is one: it prints an ExecCredential with a
+    // real EKS token (signed with the environment's AWS credentials), which the fake API server checks.
+    const getToken = join(dir, 'get-token.js');
+    writeFileSync(
+      getToken,
+      `const { eksToken } = require(${JSON.stringify(join(ROOT, 'dist/lib/adapters/eks-auth.js'))});
+eksToken({
+  cluster: process.argv[process.argv.indexOf('--cluster-name') + 1],
+  region: 'ap-northeast-2',
+  credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY },
+}).then((token) =>
+  process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1beta1', kind: 'ExecCredential', status: { token } })),
+);
+`,
+    );
+    kubeconfig = join(dir, 'config');
+    const ca = Buffer.from(testPki().caPem).toString('base64');
+    writeFileSync(
+      kubeconfig,
+      `apiVersion: v1
+kind: Config
+clusters:
+  - name: arn:aws:eks:ap-northeast-2:111122223333:cluster/myeks
+    cluster:
+      server: ${lab.kube.url}
+      certificate-authority-data: ${ca}
+contexts:
+  - name: lab-exec
+    context: { cluster: 'arn:aws:eks:ap-northeast-2:111122223333:cluster/myeks', user: eks-exec }
+  - name: lab-stale
+    context: { cluster: 'arn:aws:eks:ap-northeast-2:111122223333:cluster/myeks', user: stale-token }
+current-context: lab-stale
+users:
+  - name: eks-exec
+    user:
+      exec:
+        apiVersion: client.authentication.k8s.io/v1beta1
+        command: ${JSON.stringify(process.execPath)}
+        args: [${JSON.stringify(getToken)}, eks, get-token, --cluster-name, myeks]
+        interactiveMode: Never
+  - name: stale-token
+    user:
+      token: k8s-aws-v1.bm90LWEtdG9rZW4
+`,
+    );
+  });
+
+  it('reads the cluster with the context exec credential plugin, the AWS part live (exit 0)', async () => {
+    // As `aws eks update-kubeconfig --alias lab-exec` writes it: the cluster entry is named by its ARN,
+    // which gives the EKS cluster name the load balancer's tags are checked against.
+    lab.kube.requests.length = 0;
+    const r = await cli([...KUBE_ARGS, '--kubeconfig', kubeconfig, '--context', 'lab-exec']);
+    expect(r.err).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    expect(failing(r.out)).toEqual(['WRK008 StatefulSet/monitoring/prometheus-kube-prometheus-stack-prometheus']);
+    expect(JSON.parse(r.out).cluster).toBe('myeks');
+    expect(lab.kube.requests.length).toBeGreaterThanOrEqual(15);
+    expect(lab.kube.requests.every((q) => q.status === 200)).toBe(true);
+  }, 30_000);
+
+  it('exits 3 naming the kubeconfig context when its token is refused', async () => {
+    const r = await cli([...KUBE_ARGS, '--kubeconfig', kubeconfig]);
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/401 Unauthorized/);
+    expect(r.err).toContain(kubeconfig);
+  }, 30_000);
+
+  it('exits 2 when the context is not in the kubeconfig, or the file is not one', async () => {
+    const r = await cli([...KUBE_ARGS, '--kubeconfig', kubeconfig, '--context', 'prod']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`--context prod: context prod is not in ${kubeconfig} (it has: lab-exec, lab-stale)`);
+    const missing = await cli([...KUBE_ARGS, '--kubeconfig', `${kubeconfig}.missing`]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain(`--kubeconfig ${kubeconfig}.missing: cannot read it`);
+    expect(lab.kube.writes()).toEqual([]);
   }, 30_000);
 });
