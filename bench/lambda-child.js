@@ -10,10 +10,14 @@ async function main() {
   const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 60_000 };
   const event = { cluster: 'myeks', notify: 'never' };
   const times = [];
+  const cpu = [];
   let result;
   for (let i = 0; i < 6; i++) {
     const t0 = Date.now();
+    const c0 = process.cpuUsage();
     result = await handler(event, context);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
     times.push(Date.now() - t0);
   }
   process.stdout.write(
@@ -21,6 +25,7 @@ async function main() {
       coldMs: times[0],
       warmMs: times.slice(1).sort((a, b) => a - b)[2],
       warmRunsMs: times.slice(1),
+      warmCpuMs: cpu.slice(1).sort((a, b) => a - b)[2],
       outcome: result.outcome,
       summary: result.summary,
       maxRssMb: process.resourceUsage().maxRSS / 1024,
