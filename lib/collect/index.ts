@@ -121,11 +121,13 @@ export const collectLive: CollectFn = async (target, hints, opts) => {
   const region = regionOf(target, env);
   // A kubeconfig is read first (a bad file or context is a configuration error, exit 2): it can
   // name the EKS cluster, which the AWS side needs for the load balancer's cluster tag.
-  const fileKc = target.mode === 'kubeconfig' ? kubeConfigFromFile(target.kubeconfig, target.context) : undefined;
-  const cluster =
-    target.mode === 'eks'
-      ? target.cluster
-      : (target.cluster ?? eksClusterName(fileKc!) ?? target.context ?? fileKc!.getCurrentContext());
+  let fileKc: KubeConfig | undefined;
+  let cluster: string;
+  if (target.mode === 'eks') cluster = target.cluster;
+  else {
+    fileKc = kubeConfigFromFile(target.kubeconfig, target.context);
+    cluster = target.cluster ?? eksClusterName(fileKc) ?? fileKc.getCurrentContext();
+  }
   const cfg = clientConfig({ region, callTimeoutMs: callTimeout, credentials: opts.credentials });
   const errors: CollectionError[] = [];
 
@@ -168,7 +170,7 @@ export const collectLive: CollectFn = async (target, hints, opts) => {
   );
   let kc: KubeConfig;
   try {
-    kc = target.mode === 'eks' ? await eksAccess(target, region, clients, call, opts.credentials) : fileKc!;
+    kc = fileKc ?? (await eksAccess(target as EksTarget, region, clients, call, opts.credentials));
   } catch (err) {
     await settleOthers();
     throw err;
@@ -234,9 +236,11 @@ export const collectLive: CollectFn = async (target, hints, opts) => {
   }
 };
 
+type EksTarget = Extract<CollectTarget, { mode: 'eks' }>;
+
 /** EKS DescribeCluster + IAM token; CollectError when that does not work. */
 async function eksAccess(
-  target: Extract<CollectTarget, { mode: 'eks' }>,
+  target: EksTarget,
   region: string | undefined,
   clients: { eks: EKSClient },
   call: <T>(service: string, name: string, fn: () => Promise<T>) => Promise<T>,
