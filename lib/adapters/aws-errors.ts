@@ -26,7 +26,10 @@ export function collectionError(
   resource?: string,
 ): CollectionError {
   const code = errorCode(err);
-  const message = describeError(err).replace(/^[A-Za-z]+(Exception|Error)?: /, '');
+  let message = describeError(err).replace(/^[A-Za-z]+(Exception|Error)?: /, '');
+  // No credentials at all: say where the SDK looks for them.
+  if (code === 'CredentialsProviderError')
+    message += '; set AWS_PROFILE (or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), run `aws sso login`, or run where a role is attached';
   return {
     source,
     call,

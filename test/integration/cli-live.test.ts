@@ -47,11 +47,14 @@ const ARGS = [
 
 let lab: LabFakes;
 
-function cli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv = { ...process.env, ...lab.env },
+): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin/stackcheck.js'), ...args], {
       cwd: ROOT,
-      env: { ...process.env, ...lab.env, NO_COLOR: '1' },
+      env: { ...env, NO_COLOR: '1' },
     });
     let out = '';
     let err = '';
@@ -202,6 +205,21 @@ describe('stackcheck verify --cluster (live, on loopback fakes)', () => {
     } finally {
       lab.kube.credentials = { accessKeyId: 'AKIDSTACKCHECKTEST', secretAccessKey: 'stackcheck-test-secret-key' };
     }
+  }, 30_000);
+
+  it('exits 3 with a hint when there are no AWS credentials at all', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...lab.env };
+    for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete env[k];
+    Object.assign(env, {
+      AWS_CONFIG_FILE: join(tmpdir(), 'stackcheck-no-such-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), 'stackcheck-no-such-credentials'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+    const r = await cli(ARGS, env);
+    expect(r.code).toBe(3);
+    expect(r.err).toContain('DescribeCluster myeks failed');
+    expect(r.err).toContain('set AWS_PROFILE');
+    expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
   }, 30_000);
 
   it('turns AccessDenied into error results and exit 1, not a crash', async () => {
