@@ -29,7 +29,8 @@ export function collectionError(
   let message = describeError(err).replace(/^[A-Za-z]+(Exception|Error)?: /, '');
   // No credentials at all: say where the SDK looks for them.
   if (code === 'CredentialsProviderError')
-    message += '; set AWS_PROFILE (or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), run `aws sso login`, or run where a role is attached';
+    message +=
+      '; set AWS_PROFILE (or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), run `aws sso login`, or run where a role is attached';
   return {
     source,
     call,
