@@ -1,7 +1,7 @@
 // Child process for the scale benchmark: the verify Lambda as it is deployed (the minified bundle,
-// the AWS SDK from NODE_PATH as the runtime provides it) invoked twice against the loopback fakes,
-// as a cold invocation and then 5 warm ones. Prints wall times (the warm median), the handler's
-// summary and peak RSS.
+// the AWS SDK from NODE_PATH as the runtime provides it) invoked against the loopback fakes: a cold
+// invocation, then 5 warm ones. Prints wall and CPU times (warm medians), the handler's summary and
+// peak RSS.
 'use strict';
 
 async function main() {

@@ -4,12 +4,9 @@
  * every response where latency matters), real child processes for memory and cold start.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { build, type Plugin } from 'esbuild';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const lambdaPlugins = require('../config/esbuild-plugins.js') as Plugin[];
 import autocannon from 'autocannon';
 import { handleWebhook, type WebhookDeps } from '../lib/alertmanager/handler';
 import { startServer } from '../lib/cli/serve';
@@ -17,6 +14,7 @@ import { MemoryStore } from '../lib/state/memory';
 import { labKubernetesState, makePod, NODE_EXPORTER_LABELS } from '../test/support/factories/k8s';
 import { LAB_HINTS, startLabFakes, useEnv } from '../test/support/fakes/lab';
 import { amPayload } from '../test/unit/alertmanager/payloads';
+import { bundleFunctions } from '../test/support/bundle';
 
 const ROOT = join(__dirname, '..');
 const LATENCY = 50;
@@ -161,29 +159,6 @@ async function scale(limit: number, calls3: number, verifyBundle: string) {
   } finally {
     await lab.stop();
   }
-}
-
-/** The functions bundled as serverless.yml bundles them (same esbuild options and plugins). */
-async function buildBundles(): Promise<Record<string, string>> {
-  const dir = mkdtempSync(join(tmpdir(), 'stackcheck-bundles-'));
-  const out: Record<string, string> = {};
-  for (const fn of ['verify', 'alertmanager-webhook']) {
-    out[fn] = join(dir, `${fn}.js`);
-    await build({
-      entryPoints: [join(ROOT, 'functions', `${fn}.ts`)],
-      bundle: true,
-      minify: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'cjs',
-      outfile: out[fn],
-      external: ['@aws-sdk/*'],
-      logLevel: 'error',
-      keepNames: true,
-      plugins: lambdaPlugins,
-    });
-  }
-  return out;
 }
 
 async function coldStart(bundles: Record<string, string>) {
@@ -338,7 +313,7 @@ async function main() {
   const started = Date.now();
   buildDist();
   const { limit, calls } = await latency();
-  const bundles = await buildBundles();
+  const bundles = await bundleFunctions();
   await scale(limit, calls, bundles.verify);
   await coldStart(bundles);
   await webhook();

@@ -9,8 +9,8 @@
  * collector would need are ~1.1 MB of minified code (CoreV1Api alone 370 KB) and bring the object
  * serializer with every generated model, which put the verify bundle at 2.6 MB; their
  * deserialisation into model instances (and back) also costs memory on big lists, and the
- * collector keeps objects in their wire shape anyway. Failures are client-node's `ApiException` (HTTP status in
- * `code`, the Status object in `body`), as the typed clients throw them.
+ * collector keeps objects in their wire shape anyway. Failures are client-node's `ApiException`
+ * (HTTP status in `code`, the Status object in `body`), as the typed clients throw them.
  */
 import { ApiException, KubeConfig } from '@kubernetes/client-node';
 import fetch, { Headers } from 'node-fetch';
@@ -101,9 +101,9 @@ export async function kubeGet<T = unknown>(
       if (res.ok) throw new Error(`GET ${path}: the answer is not JSON (${text.slice(0, 80)})`);
     }
     if (!res.ok) {
-      const headers: Record<string, string> = {};
-      res.headers.forEach((v, k) => (headers[k] = v));
-      throw new ApiException(res.status, `GET ${path}`, body, headers);
+      const responseHeaders: Record<string, string> = {};
+      res.headers.forEach((v, k) => (responseHeaders[k] = v));
+      throw new ApiException(res.status, `GET ${path}`, body, responseHeaders);
     }
     return body as T;
   } catch (err) {

@@ -4,12 +4,9 @@
  * loaded in a fresh Node process and invoked against the loopback fakes.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { build, type Plugin } from 'esbuild';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const lambdaPlugins = require('../../config/esbuild-plugins.js') as Plugin[];
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { bundleFunctions } from '../support/bundle';
 import { startLabFakes, type LabFakes } from '../support/fakes/lab';
 
 const ROOT = join(__dirname, '../..');
@@ -18,22 +15,7 @@ let dir: string;
 
 beforeAll(async () => {
   lab = await startLabFakes();
-  dir = mkdtempSync(join(tmpdir(), 'stackcheck-bundle-'));
-  for (const fn of ['verify', 'alertmanager-webhook']) {
-    await build({
-      entryPoints: [join(ROOT, 'functions', `${fn}.ts`)],
-      bundle: true,
-      minify: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'cjs',
-      outfile: join(dir, `${fn}.js`),
-      external: ['@aws-sdk/*'],
-      logLevel: 'error',
-      keepNames: true,
-      plugins: lambdaPlugins,
-    });
-  }
+  dir = dirname((await bundleFunctions()).verify);
   // The runtime's AWS SDK: resolve @aws-sdk/* from this project's node_modules.
   writeFileSync(
     join(dir, 'invoke.js'),
