@@ -8,7 +8,7 @@
  * rule); a load balancer that cannot be found is named `arn:aws:elasticloadbalancing:::loadbalancer/app/<name>`.
  */
 import type { ActionShape, AwsTag, Listener, LoadBalancer, Rule, TargetGroup } from '../snapshot/types';
-import type { IngressExpectation } from '../spec/types';
+import type { IngressExpectation } from '../expected/types';
 import type { Check, CheckContext, Finding } from './types';
 import { fail, judge, pass, ref, skip } from './util';
 

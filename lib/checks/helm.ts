@@ -1,6 +1,6 @@
 /** Helm release: the latest revision is deployed, of the expected chart version, with the values in git. */
 import { deployedRelease, latestRelease } from '../helm/release';
-import { diffValues } from '../spec/values';
+import { diffValues } from '../expected/values';
 import type { CheckContext, Check, Finding } from './types';
 import { fail, pass, skip } from './util';
 

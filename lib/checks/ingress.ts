@@ -1,6 +1,6 @@
 /** Ingresses of Prometheus and Grafana: hosts, backend, ALB annotations, provisioned load balancer. */
 import type { K8sObject } from '../snapshot/types';
-import type { IngressExpectation } from '../spec/types';
+import type { IngressExpectation } from '../expected/types';
 import type { Check, CheckContext, Finding } from './types';
 import { fail, find, judge, pass, ref, skip } from './util';
 

@@ -1,5 +1,5 @@
 import { describeError } from '../errors';
-import type { ExpectedState } from '../spec/types';
+import type { ExpectedState } from '../expected/types';
 import type { CollectionError, Snapshot } from '../snapshot/types';
 import type { Check, CheckContext, Family, Result } from './types';
 

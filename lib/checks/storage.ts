@@ -1,6 +1,6 @@
 /** Storage: PVC → PV → StorageClass binding of Prometheus and Grafana, on EBS CSI gp3. */
 import type { K8sObject } from '../snapshot/types';
-import type { StorageExpectation } from '../spec/types';
+import type { StorageExpectation } from '../expected/types';
 import type { Check, CheckContext, Finding } from './types';
 import { clusterRef, fail, find, judge, parseQuantity, pass, ref, sameSet, skip } from './util';
 

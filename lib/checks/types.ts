@@ -1,4 +1,4 @@
-import type { ExpectedState } from '../spec/types';
+import type { ExpectedState } from '../expected/types';
 import type { DataKey, Snapshot } from '../snapshot/types';
 
 export const FAMILIES = [

@@ -4,7 +4,7 @@
  * family; light and dark themes; readable when printed.
  */
 import type { Result } from '../checks/types';
-import type { ExpectedState } from '../spec/types';
+import type { ExpectedState } from '../expected/types';
 import type { Snapshot } from '../snapshot/types';
 import type { Report } from './types';
 import { LAYERS, buildTopology, type Box, type Topology } from './topology';

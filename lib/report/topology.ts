@@ -11,7 +11,7 @@
  * result about something absent from the snapshot gets a dashed "missing" box.
  */
 import type { Result, Status } from '../checks/types';
-import type { ExpectedState } from '../spec/types';
+import type { ExpectedState } from '../expected/types';
 import type { K8sObject, Snapshot } from '../snapshot/types';
 
 export type BoxStatus = Status | 'none';

@@ -8,7 +8,7 @@ import { runChecks } from '../../lib/checks/run';
 import type { Result } from '../../lib/checks/types';
 import { collectRuntime } from '../../lib/collect/runtime';
 import { verify } from '../../lib/verify';
-import type { ExpectedState } from '../../lib/spec/types';
+import type { ExpectedState } from '../../lib/expected/types';
 import type { RuntimeState, Snapshot } from '../../lib/snapshot/types';
 import { labExpected } from '../support/factories/expected';
 import { makeNode } from '../support/factories/k8s';

@@ -1,7 +1,7 @@
 import { allChecks } from '../../lib/checks';
 import { runChecks } from '../../lib/checks/run';
 import type { Result } from '../../lib/checks/types';
-import type { ExpectedState } from '../../lib/spec/types';
+import type { ExpectedState } from '../../lib/expected/types';
 import type { Snapshot } from '../../lib/snapshot/types';
 import { labExpected } from './factories/expected';
 import { labSnapshot } from './factories/snapshot';

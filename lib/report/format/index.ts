@@ -1,5 +1,5 @@
 import { UsageError } from '../../errors';
-import type { ExpectedState } from '../../spec/types';
+import type { ExpectedState } from '../../expected/types';
 import type { Snapshot } from '../../snapshot/types';
 import { formatHtml } from '../html';
 import type { Report } from '../types';

@@ -1,5 +1,5 @@
 /** Markdown for PR comments: summary, the topology as a Mermaid diagram, a table per family. */
-import type { ExpectedState } from '../../spec/types';
+import type { ExpectedState } from '../../expected/types';
 import type { Snapshot } from '../../snapshot/types';
 import { buildTopology, topologyMermaid } from '../topology';
 import type { Report } from '../types';

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import { loadUserValues } from '../../../lib/spec/values';
+import { loadUserValues } from '../../../lib/expected/values';
 import {
   CHART_NAME,
   CHART_VERSION,
   STACK_CRDS,
   type ExpectedState,
   type IngressExpectation,
-} from '../../../lib/spec/types';
+} from '../../../lib/expected/types';
 
 /** The lab's certificate ARN used across fixtures and examples. */
 export const LAB_CERT_ARN = 'arn:aws:acm:ap-northeast-2:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';

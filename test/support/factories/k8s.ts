@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { decodeReleaseSecret, encodeReleaseSecret } from '../../../lib/helm/release';
 import type { K8sObject, KubernetesState } from '../../../lib/snapshot/types';
-import { STACK_CRDS } from '../../../lib/spec/types';
+import { STACK_CRDS } from '../../../lib/expected/types';
 import { LAB_CERT_ARN, LAB_DOMAIN, labValues } from './expected';
 
 export const NS = 'monitoring';

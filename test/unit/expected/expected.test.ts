@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ConfigError } from '../../../lib/errors';
-import { buildExpected, diffValues, envsubst, loadUserValues, parseSet } from '../../../lib/spec';
+import { buildExpected, diffValues, envsubst, loadUserValues, parseSet } from '../../../lib/expected';
 import { LAB_CERT_ARN, labExpected } from '../../support/factories/expected';
 
 const LAB_VALUES = join(__dirname, '../../../examples/monitor-values.yaml');

@@ -9,4 +9,4 @@ export {
   type UserValues,
   type UserValuesInput,
 } from './values';
-export { buildExpected, albSettings, parseListenPorts, type ExpectedInputs } from './expected';
+export { buildExpected, albSettings, parseListenPorts, type ExpectedInputs } from './build';
