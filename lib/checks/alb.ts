@@ -7,35 +7,17 @@
  * should hold it (the load balancer for a missing listener, the HTTPS listener for a missing host
  * rule); a load balancer that cannot be found is named `arn:aws:elasticloadbalancing:::loadbalancer/app/<name>`.
  */
-import type { ActionShape, AwsTag, Listener, LoadBalancer, Rule, TargetGroup } from '../snapshot/types';
+import { TAG_CLUSTER, TAG_RESOURCE, pickLoadBalancer, tagValue } from '../alb/lookup';
+import { conditionValues, orderedRules, ruleForward, ruleMatches } from '../alb/rules';
+import type { Listener, LoadBalancer, Rule, TargetGroup } from '../snapshot/types';
 import type { IngressExpectation } from '../expected/types';
 import type { Check, CheckContext, Finding } from './types';
 import { fail, judge, pass, ref, skip } from './util';
 
-const TAG_STACK = 'ingress.k8s.aws/stack';
-const TAG_CLUSTER = 'elbv2.k8s.aws/cluster';
-const TAG_RESOURCE = 'ingress.k8s.aws/resource';
-
-function tagValue(tags: AwsTag[] | undefined, key: string): string | undefined {
-  return tags?.find((t) => t.Key === key)?.Value;
-}
-
-/** The load balancer of the ingress group: by stack tag, then by name, then by the Ingress status hostname. */
+/** The load balancer of the ingress group (lib/alb/lookup.ts: by stack tag, then by name, then by the Ingress status hostname). */
 export function findLoadBalancer(ctx: CheckContext): LoadBalancer | undefined {
   const { loadBalancers, tags } = ctx.snapshot.aws;
-  const group = ctx.expected.alb.groupName;
-  const byTag = group ? loadBalancers.find((lb) => tagValue(tags[lb.LoadBalancerArn], TAG_STACK) === group) : undefined;
-  if (byTag) return byTag;
-  const name = ctx.expected.alb.loadBalancerName;
-  const byName = name ? loadBalancers.find((lb) => lb.LoadBalancerName === name) : undefined;
-  if (byName) return byName;
-  const hostnames = ctx.snapshot.kubernetes.ingresses
-    .map((i) => i.status?.loadBalancer?.ingress?.[0]?.hostname)
-    .filter(Boolean);
-  return (
-    loadBalancers.find((lb) => lb.DNSName && hostnames.includes(lb.DNSName)) ??
-    (group || name ? undefined : loadBalancers[0])
-  );
+  return pickLoadBalancer(loadBalancers, tags, ctx.snapshot.kubernetes.ingresses, ctx.expected.alb);
 }
 
 function missingLbRef(ctx: CheckContext): string {
@@ -54,65 +36,8 @@ function httpsListener(ctx: CheckContext, lb: LoadBalancer): Listener | undefine
   return listenersOf(ctx, lb).find((l) => l.Port === ctx.expected.alb.httpsPort && l.Protocol === 'HTTPS');
 }
 
-/** ALB host-header match: case-insensitive, `*` any run of characters, `?` exactly one. */
-export function hostMatches(pattern: string, host: string): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-    'i',
-  );
-  return re.test(host);
-}
-
-/** ALB path-pattern match: case-sensitive, `*` and `?` wildcards. */
-export function pathMatches(pattern: string, path: string): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-  );
-  return re.test(path);
-}
-
-function conditionValues(rule: Rule, field: string): string[] | undefined {
-  const conds = (rule.Conditions ?? []).filter((c) => c.Field === field);
-  if (conds.length === 0) return undefined;
-  return conds.flatMap(
-    (c) => (field === 'host-header' ? c.HostHeaderConfig?.Values : c.PathPatternConfig?.Values) ?? c.Values ?? [],
-  );
-}
-
-/** Whether a request for host/path would match the rule (only host and path conditions are judged). */
-export function ruleMatches(rule: Rule, host: string, path: string): boolean {
-  const hosts = conditionValues(rule, 'host-header');
-  const paths = conditionValues(rule, 'path-pattern');
-  return (!hosts || hosts.some((h) => hostMatches(h, host))) && (!paths || paths.some((p) => pathMatches(p, path)));
-}
-
-/** Target groups an action forwards to, with weights (legacy TargetGroupArn counts as weight 1). */
-export function forwardWeights(action: ActionShape): Map<string, number> {
-  const out = new Map<string, number>();
-  if (action.Type !== 'forward') return out;
-  const tgs = action.ForwardConfig?.TargetGroups ?? [];
-  if (tgs.length > 0) {
-    for (const t of tgs)
-      if (t.TargetGroupArn) out.set(t.TargetGroupArn, (out.get(t.TargetGroupArn) ?? 0) + (t.Weight ?? 1));
-  } else if (action.TargetGroupArn) out.set(action.TargetGroupArn, 1);
-  return out;
-}
-
-function ruleForward(rule: Rule): Map<string, number> {
-  const a = (rule.Actions ?? []).filter((x) => x.Type === 'forward').sort((x, y) => (x.Order ?? 0) - (y.Order ?? 0))[0];
-  return a ? forwardWeights(a) : new Map();
-}
-
 function sortedRules(ctx: CheckContext, listener: Listener): Rule[] {
-  return (ctx.snapshot.aws.rules[listener.ListenerArn] ?? [])
-    .filter((r) => !r.IsDefault && r.Priority !== 'default')
-    .sort((a, b) => Number(a.Priority) - Number(b.Priority));
+  return orderedRules(ctx.snapshot.aws.rules[listener.ListenerArn]);
 }
 
 interface Route {

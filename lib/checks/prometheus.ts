@@ -4,7 +4,7 @@
  * Target results are named `Target/<job>/<instance>`; the others the Prometheus resource.
  * An unreachable Prometheus is one `error` (PRM001) naming the URL and the cause; the rest skip.
  */
-import { PROMQL } from '../collect/runtime';
+import { PROMQL } from '../snapshot/queries';
 import type { HttpProbe } from '../snapshot/types';
 import type { Check, CheckContext, Finding } from './types';
 import { fail, judge, pass, skip } from './util';

@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createWebhookHandler } from '../../functions/alertmanager-webhook';
+import { createWebhookHandler } from '../alertmanager/lambda';
 import { webhookDepsFromEnv, DEFAULT_MAX_BODY } from '../alertmanager/config';
 import type { WebhookDeps } from '../alertmanager/handler';
 import { toApiGatewayEvent } from '../http/apigw';

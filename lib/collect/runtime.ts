@@ -4,16 +4,9 @@
  * be reached is recorded in the `ready` probe (PRM001 reports it once, with URL and cause).
  */
 import { describeHttpError, httpGet } from '../adapters/http';
+import { PROMQL } from '../snapshot/queries';
 import type { HttpProbe, RuntimeState } from '../snapshot/types';
 import { parse as parseYaml } from 'yaml';
-
-export const PROMQL = {
-  nodeExporterUp: 'count(up{job=~".*node-exporter.*"} == 1)',
-  nodeExporterTargets: 'count(up{job=~".*node-exporter.*"})',
-  kubeStateMetricsUp: 'sum(up{job=~".*kube-state-metrics.*"})',
-  watchdog: 'ALERTS{alertname="Watchdog",alertstate="firing"}',
-  nodeCount: 'count(kube_node_info)',
-} as const;
 
 export interface RuntimeOptions {
   prometheusUrl?: string;

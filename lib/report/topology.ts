@@ -10,6 +10,7 @@
  * namespace — each exactly once. Pods and Endpoints are folded into their workloads. A failing
  * result about something absent from the snapshot gets a dashed "missing" box.
  */
+import { conditionValues, forwardWeights, isDefaultRule } from '../alb/rules';
 import type { Result, Status } from '../checks/types';
 import type { ExpectedState } from '../expected/types';
 import type { K8sObject, Snapshot } from '../snapshot/types';
@@ -76,26 +77,6 @@ function shortArnName(arn: string): string {
   // listener/app/<lb>/<id>/<id> → keep the resource-type and the trailing id readable
   const parts = arn.split(':').slice(5).join(':').split('/');
   return parts.length > 1 ? `${parts[0]}/${parts[parts.length - 1]}` : arn;
-}
-
-function hostsOfRule(rule: { Conditions?: Array<Record<string, unknown>> }): string[] {
-  const out: string[] = [];
-  for (const c of rule.Conditions ?? []) {
-    if (c.Field !== 'host-header') continue;
-    const cfg = c.HostHeaderConfig as { Values?: string[] } | undefined;
-    out.push(...(cfg?.Values ?? (c.Values as string[] | undefined) ?? []));
-  }
-  return out;
-}
-
-function forwardTargets(action: {
-  TargetGroupArn?: string;
-  ForwardConfig?: { TargetGroups?: Array<{ TargetGroupArn?: string; Weight?: number }> };
-}): string[] {
-  const arns = new Set<string>();
-  if (action.TargetGroupArn) arns.add(action.TargetGroupArn);
-  for (const tg of action.ForwardConfig?.TargetGroups ?? []) if (tg.TargetGroupArn) arns.add(tg.TargetGroupArn);
-  return [...arns];
 }
 
 function selectorMatches(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined) {
@@ -210,11 +191,11 @@ export function buildTopology(snapshot: Snapshot, results: readonly Result[], ex
   }
   for (const [listenerArn, rules] of Object.entries(aws.rules)) {
     for (const r of rules) {
-      if (r.IsDefault || r.Priority === 'default') {
-        for (const a of r.Actions ?? []) for (const tg of forwardTargets(a)) link(listenerArn, tg, 'default');
+      if (isDefaultRule(r)) {
+        for (const a of r.Actions ?? []) for (const tg of forwardWeights(a).keys()) link(listenerArn, tg, 'default');
         continue;
       }
-      const rHosts = hostsOfRule(r as { Conditions?: Array<Record<string, unknown>> });
+      const rHosts = conditionValues(r, 'host-header') ?? [];
       add({
         id: r.RuleArn,
         resource: r.RuleArn,
@@ -223,7 +204,7 @@ export function buildTopology(snapshot: Snapshot, results: readonly Result[], ex
         label: `#${r.Priority} ${rHosts.join(', ') || 'rule'}`,
       });
       link(listenerArn, r.RuleArn);
-      for (const a of r.Actions ?? []) for (const tg of forwardTargets(a)) link(r.RuleArn, tg, 'forward');
+      for (const a of r.Actions ?? []) for (const tg of forwardWeights(a).keys()) link(r.RuleArn, tg, 'forward');
     }
   }
 
@@ -249,7 +230,7 @@ export function buildTopology(snapshot: Snapshot, results: readonly Result[], ex
     const ingHosts: string[] = (ing.spec?.rules ?? []).map((r: { host?: string }) => r.host).filter(Boolean);
     for (const rules of Object.values(aws.rules)) {
       for (const r of rules) {
-        const rh = hostsOfRule(r as { Conditions?: Array<Record<string, unknown>> }).map((h) => h.toLowerCase());
+        const rh = (conditionValues(r, 'host-header') ?? []).map((h) => h.toLowerCase());
         if (ingHosts.some((h) => rh.includes(h.toLowerCase()))) link(r.RuleArn, id, 'from', true);
       }
     }

@@ -1,4 +1,4 @@
-import { hostMatches, ruleMatches } from '../../../lib/checks/alb';
+import { hostMatches, ruleMatches } from '../../../lib/alb/rules';
 import { nameCovers } from '../../../lib/checks/certificate';
 import {
   LAB_HTTP_LISTENER_ARN,

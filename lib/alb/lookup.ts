@@ -1,0 +1,52 @@
+/**
+ * Which load balancer is the stack's: the one function collection, checks and the topology use.
+ * The AWS Load Balancer Controller tags every ALB it makes for an ingress group with
+ * `ingress.k8s.aws/stack: <group>` and `elbv2.k8s.aws/cluster: <cluster>`; an explicit
+ * `alb.ingress.kubernetes.io/load-balancer-name` names it; the Ingress status carries its DNS name.
+ * Order: stack tag, then name, then the Ingress status hostname.
+ */
+import type { AwsTag, K8sObject, LoadBalancer } from '../snapshot/types';
+
+export const TAG_STACK = 'ingress.k8s.aws/stack';
+export const TAG_CLUSTER = 'elbv2.k8s.aws/cluster';
+export const TAG_RESOURCE = 'ingress.k8s.aws/resource';
+
+export function tagValue(tags: AwsTag[] | undefined, key: string): string | undefined {
+  return tags?.find((t) => t.Key === key)?.Value;
+}
+
+export interface LoadBalancerHints {
+  /** The ingress group (`alb.ingress.kubernetes.io/group.name`). */
+  groupName?: string;
+  /** `alb.ingress.kubernetes.io/load-balancer-name`. */
+  loadBalancerName?: string;
+}
+
+/** The hostnames the controller wrote into the Ingresses' status. */
+export function ingressHostnames(ingresses: readonly K8sObject[]): string[] {
+  return ingresses.map((i) => i.status?.loadBalancer?.ingress?.[0]?.hostname).filter((h): h is string => !!h);
+}
+
+/**
+ * The stack's load balancer among `candidates` (application load balancers only), or undefined.
+ * With neither a group nor a name to look for, the only candidate stands (a snapshot that holds just
+ * the stack's ALB).
+ */
+export function pickLoadBalancer(
+  candidates: readonly LoadBalancer[],
+  tags: Readonly<Record<string, AwsTag[]>>,
+  ingresses: readonly K8sObject[],
+  hints: LoadBalancerHints,
+): LoadBalancer | undefined {
+  const albs = candidates.filter((l) => l.Type === undefined || l.Type === 'application');
+  const { groupName, loadBalancerName } = hints;
+  const byTag = groupName ? albs.find((lb) => tagValue(tags[lb.LoadBalancerArn], TAG_STACK) === groupName) : undefined;
+  if (byTag) return byTag;
+  const byName = loadBalancerName ? albs.find((lb) => lb.LoadBalancerName === loadBalancerName) : undefined;
+  if (byName) return byName;
+  const hostnames = ingressHostnames(ingresses);
+  return (
+    albs.find((lb) => lb.DNSName && hostnames.includes(lb.DNSName)) ??
+    (groupName || loadBalancerName ? undefined : albs[0])
+  );
+}

@@ -1,0 +1,24 @@
+/**
+ * The webhook as an API Gateway HTTP API v2 handler (middy): used by the Lambda
+ * (functions/alertmanager-webhook.ts) and by `stackcheck serve` (lib/cli/serve.ts) alike.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { fromApiGatewayEvent, toApiGatewayResult } from '../http/apigw';
+import { internalErrorAs500 } from '../http/middleware';
+import { handleWebhook, type WebhookDeps } from './handler';
+
+export type Log = (entry: Record<string, unknown>) => void;
+
+export const jsonLog: Log = (entry) =>
+  process.stdout.write(
+    `${JSON.stringify({ service: 'stackcheck-webhook', timestamp: new Date().toISOString(), ...entry })}\n`,
+  );
+
+export function createWebhookHandler(deps: () => Promise<WebhookDeps>, log: Log = jsonLog) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(async function alertmanagerWebhook(
+    event: APIGatewayProxyEventV2,
+  ): Promise<APIGatewayProxyStructuredResultV2> {
+    return toApiGatewayResult(await handleWebhook(fromApiGatewayEvent(event), await deps()));
+  }).use(internalErrorAs500(log));
+}
