@@ -6,8 +6,8 @@
  *
  * Drawn resources: every load balancer, listener, non-default rule, target group, certificate,
  * Ingress, TargetGroupBinding, Service, StatefulSet/Deployment/DaemonSet, Prometheus CR, PVC, PV,
- * StorageClass, Node, CRD and ServiceMonitor of the snapshot, plus the latest Helm release and the
- * namespace — each exactly once. Pods and Endpoints are folded into their workloads. A failing
+ * StorageClass, Node, CRD and ServiceMonitor of the snapshot, plus the namespace — each exactly
+ * once. Pods and Endpoints are folded into their workloads. A failing
  * result about something absent from the snapshot gets a dashed "missing" box.
  *
  * One builder per layer group, called in drawing order: an edge is drawn only once both of its
