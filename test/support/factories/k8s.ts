@@ -9,6 +9,7 @@ import { decodeReleaseSecret, encodeReleaseSecret } from '../../../lib/helm/rele
 import type { K8sObject, KubernetesState } from '../../../lib/snapshot/types';
 import { STACK_CRDS } from '../../../lib/expected/types';
 import { LAB_CERT_ARN, LAB_DOMAIN, labValues } from './expected';
+import { renderManifest } from './helm';
 
 export const NS = 'monitoring';
 export const RELEASE = 'kube-prometheus-stack';
@@ -608,7 +609,15 @@ export function makeTargetGroupBinding(
 
 export const labReleaseConfig = labValues;
 
-export function labReleaseSecrets(domain = LAB_DOMAIN, certArn = LAB_CERT_ARN): K8sObject[] {
+/**
+ * The release's two revisions as Helm writes them, each carrying its manifest: by default the
+ * manifest of the lab's healthy objects (`labManifest`), as `helm install` + one upgrade leave it.
+ */
+export function labReleaseSecrets(
+  domain = LAB_DOMAIN,
+  certArn = LAB_CERT_ARN,
+  manifest: string = labManifest(domain, certArn),
+): K8sObject[] {
   const config = labReleaseConfig(domain, certArn);
   const common = {
     name: RELEASE,
@@ -624,14 +633,14 @@ export function labReleaseSecrets(domain = LAB_DOMAIN, certArn = LAB_CERT_ARN): 
       revision: 1,
       status: 'superseded',
       lastDeployed: '2026-11-01T09:00:00Z',
-      manifest: '',
+      manifest,
     }),
     encodeReleaseSecret({
       ...common,
       revision: 2,
       status: 'deployed',
       lastDeployed: '2026-11-02T09:00:00Z',
-      manifest: '',
+      manifest,
     }),
   ];
 }
@@ -684,7 +693,7 @@ export function labKubernetesState(opts: LabK8sOptions = {}): KubernetesState {
     'kube-state-metrics',
     'prometheus-node-exporter',
   ].map((s) => `${RELEASE}-${s}`);
-  return {
+  const state: KubernetesState = {
     namespaces: [makeNamespace()],
     nodes,
     statefulSets: [sts],
@@ -775,8 +784,15 @@ export function labKubernetesState(opts: LabK8sOptions = {}): KubernetesState {
         port: 80,
       }),
     ],
-    helmReleases: labReleaseSecrets(domain, certArn).map((s) => decodeReleaseSecret(s)),
+    helmReleases: [],
   };
+  state.helmReleases = labReleaseSecrets(domain, certArn, renderManifest(state)).map((s) => decodeReleaseSecret(s));
+  return state;
+}
+
+/** The manifest of the lab's healthy install (what `helm get manifest kube-prometheus-stack` prints). */
+export function labManifest(domain = LAB_DOMAIN, certArn = LAB_CERT_ARN): string {
+  return renderManifest(labKubernetesState({ domain, certArn }));
 }
 
 /** Finds an object by name in a list (test helper that fails loudly). */

@@ -1,0 +1,219 @@
+/**
+ * The ELBv2 collectors: the stack's ALB (lib/alb/lookup.ts decides which), its listeners, rules,
+ * target groups, target health and tags. Each is one part of the snapshot; dependent reads chain
+ * through `needs` (load balancer → listeners → rules; load balancer → target groups → health),
+ * independent ones run side by side. Pagination (Marker/NextMarker) is hidden in `pages`.
+ */
+import {
+  DescribeListenersCommand,
+  DescribeLoadBalancersCommand,
+  DescribeRulesCommand,
+  DescribeTagsCommand,
+  DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { pickLoadBalancer } from '../alb/lookup';
+import { collectionError, errorCode, plain } from '../adapters/aws-errors';
+import type { AwsState, LoadBalancer } from '../snapshot/types';
+import type { CollectContext, Collector } from './types';
+
+type Paged = { NextMarker?: string };
+
+/** Every page of a Marker-paginated Describe call, concatenated. */
+async function pages<O extends Paged, T>(
+  ctx: CollectContext,
+  name: string,
+  send: (marker: string | undefined) => Promise<O>,
+  items: (o: O) => T[] | undefined,
+): Promise<T[]> {
+  const out: T[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await ctx.call('elbv2', name, () => send(marker));
+    out.push(...(plain(items(page) ?? []) as T[]));
+    marker = page.NextMarker;
+  } while (marker);
+  return out;
+}
+
+/** Records a failed ELBv2 call with the permission that would allow it. */
+function failed(ctx: CollectContext, name: string, err: unknown, resource?: string): void {
+  const { affects: _none, ...e } = collectionError('elbv2', name, [], err, `elasticloadbalancing:${name}`, resource);
+  ctx.fail(e);
+}
+
+async function describeTags(ctx: CollectContext, arns: string[]): Promise<void> {
+  const { elbv2 } = ctx.aws();
+  for (let i = 0; i < arns.length; i += 20) {
+    const out = await ctx.call('elbv2', 'DescribeTags', () =>
+      elbv2.send(new DescribeTagsCommand({ ResourceArns: arns.slice(i, i + 20) })),
+    );
+    for (const d of out.TagDescriptions ?? [])
+      if (d.ResourceArn) ctx.parts.aws.tags[d.ResourceArn] = plain(d.Tags ?? []) as AwsState['tags'][string];
+  }
+}
+
+/** Candidates by the explicit name first (one call), else every ALB of the account with its tags. */
+async function findLoadBalancer(ctx: CollectContext): Promise<LoadBalancer | undefined> {
+  const { elbv2 } = ctx.aws();
+  const { albGroupName: groupName, loadBalancerName } = ctx.hints;
+  const aws = ctx.parts.aws;
+  const pick = async (candidates: LoadBalancer[]) => {
+    // The hostname fallback reads the Ingresses when they are being collected anyway.
+    const ingresses = (await ctx.input('k8s.ingresses')) ? ctx.parts.kubernetes.ingresses : [];
+    return pickLoadBalancer(candidates, aws.tags, ingresses, { groupName, loadBalancerName, cluster: ctx.cluster });
+  };
+  if (loadBalancerName) {
+    try {
+      const named = await pages(
+        ctx,
+        'DescribeLoadBalancers',
+        () => elbv2.send(new DescribeLoadBalancersCommand({ Names: [loadBalancerName] })),
+        (o) => o.LoadBalancers,
+      );
+      // Found by its name: the tags are read later with the listeners' and target groups'.
+      const lb = await pick(named as LoadBalancer[]);
+      if (lb) return lb;
+    } catch (err) {
+      const code = errorCode(err);
+      if (code !== 'LoadBalancerNotFoundException' && code !== 'LoadBalancerNotFound') throw err;
+    }
+  }
+  const all = (await pages(
+    ctx,
+    'DescribeLoadBalancers',
+    (Marker) => elbv2.send(new DescribeLoadBalancersCommand({ Marker, PageSize: 400 })),
+    (o) => o.LoadBalancers,
+  )) as LoadBalancer[];
+  const albs = all.filter((l) => l.Type === undefined || l.Type === 'application');
+  if (groupName && albs.length > 0)
+    await describeTags(
+      ctx,
+      albs.map((l) => l.LoadBalancerArn).filter((a) => !aws.tags[a]),
+    );
+  return pick(albs);
+}
+
+const theLb = (ctx: CollectContext): LoadBalancer | undefined => ctx.parts.aws.loadBalancers[0];
+
+export const elbv2Collectors: Collector[] = [
+  {
+    key: 'aws.loadBalancers',
+    source: 'elbv2',
+    async collect(ctx) {
+      try {
+        const lb = await findLoadBalancer(ctx);
+        if (lb) ctx.parts.aws.loadBalancers.push(lb);
+      } catch (err) {
+        failed(ctx, 'DescribeLoadBalancers', err);
+      }
+    },
+  },
+  {
+    key: 'aws.listeners',
+    source: 'elbv2',
+    needs: ['aws.loadBalancers'],
+    async collect(ctx) {
+      const lb = theLb(ctx);
+      if (!lb) return;
+      const { elbv2 } = ctx.aws();
+      try {
+        ctx.parts.aws.listeners = await pages(
+          ctx,
+          'DescribeListeners',
+          (Marker) => elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn, Marker })),
+          (o) => o.Listeners as AwsState['listeners'] | undefined,
+        );
+      } catch (err) {
+        failed(ctx, 'DescribeListeners', err, lb.LoadBalancerArn);
+      }
+    },
+  },
+  {
+    key: 'aws.rules',
+    source: 'elbv2',
+    needs: ['aws.listeners'],
+    async collect(ctx) {
+      const { elbv2 } = ctx.aws();
+      await Promise.all(
+        ctx.parts.aws.listeners.map(async (l) => {
+          try {
+            ctx.parts.aws.rules[l.ListenerArn] = await pages(
+              ctx,
+              'DescribeRules',
+              (Marker) => elbv2.send(new DescribeRulesCommand({ ListenerArn: l.ListenerArn, Marker })),
+              (o) => o.Rules as AwsState['rules'][string] | undefined,
+            );
+          } catch (err) {
+            failed(ctx, 'DescribeRules', err, l.ListenerArn);
+          }
+        }),
+      );
+    },
+  },
+  {
+    key: 'aws.targetGroups',
+    source: 'elbv2',
+    needs: ['aws.loadBalancers'],
+    async collect(ctx) {
+      const lb = theLb(ctx);
+      if (!lb) return;
+      const { elbv2 } = ctx.aws();
+      try {
+        ctx.parts.aws.targetGroups = await pages(
+          ctx,
+          'DescribeTargetGroups',
+          (Marker) => elbv2.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: lb.LoadBalancerArn, Marker })),
+          (o) => o.TargetGroups as AwsState['targetGroups'] | undefined,
+        );
+      } catch (err) {
+        failed(ctx, 'DescribeTargetGroups', err, lb.LoadBalancerArn);
+      }
+    },
+  },
+  {
+    key: 'aws.targetHealth',
+    source: 'elbv2',
+    needs: ['aws.targetGroups'],
+    async collect(ctx) {
+      const { elbv2 } = ctx.aws();
+      await Promise.all(
+        ctx.parts.aws.targetGroups.map(async (tg) => {
+          try {
+            const out = await ctx.call('elbv2', 'DescribeTargetHealth', () =>
+              elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn })),
+            );
+            ctx.parts.aws.targetHealth[tg.TargetGroupArn] = plain(
+              out.TargetHealthDescriptions ?? [],
+            ) as AwsState['targetHealth'][string];
+          } catch (err) {
+            failed(ctx, 'DescribeTargetHealth', err, tg.TargetGroupArn);
+          }
+        }),
+      );
+    },
+  },
+  {
+    key: 'aws.tags',
+    source: 'elbv2',
+    needs: ['aws.loadBalancers', 'aws.listeners', 'aws.targetGroups'],
+    async collect(ctx) {
+      const lb = theLb(ctx);
+      if (!lb) return;
+      const { aws } = ctx.parts;
+      const arns = [
+        lb.LoadBalancerArn,
+        ...aws.listeners.map((l) => l.ListenerArn),
+        ...aws.targetGroups.map((t) => t.TargetGroupArn),
+      ];
+      try {
+        await describeTags(
+          ctx,
+          arns.filter((a) => !aws.tags[a]),
+        );
+      } catch (err) {
+        failed(ctx, 'DescribeTags', err, lb.LoadBalancerArn);
+      }
+    },
+  },
+];

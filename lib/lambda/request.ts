@@ -1,0 +1,64 @@
+/**
+ * The verify Lambda's front door: its invoke payload and environment gathered into the same
+ * RawVerifyInput the CLI's flags make, validated by the same parseVerifyRequest.
+ * Environment: CLUSTER_NAME, VALUES_FILE, VALUES_SET (JSON list), VALUES_ENV (JSON object), DOMAIN,
+ * CERT_ARN, RELEASE, NAMESPACE, SKIP_FAMILIES (JSON list). Payload keys win over the environment.
+ */
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { ConfigError } from '../errors';
+import { parseVerifyRequest, type FieldNames, type VerifyRequest } from '../verify/request';
+import type { VerifyPayload } from './payload';
+
+const PAYLOAD_NAMES: FieldNames = {
+  cluster: 'payload.cluster (or CLUSTER_NAME)',
+  checks: 'payload.checks',
+  skip: 'payload.skip (or SKIP_FAMILIES)',
+  failOn: 'payload.failOn',
+};
+
+function jsonEnv<T>(env: NodeJS.ProcessEnv, name: string, fallback: T): T {
+  const raw = env[name];
+  if (!raw) return fallback;
+  try {
+    return JSON.parse(raw) as T;
+  } catch {
+    throw new ConfigError(`environment variable ${name} is not valid JSON`);
+  }
+}
+
+export function verifyRequestFromLambda(
+  payload: VerifyPayload,
+  env: NodeJS.ProcessEnv,
+  remainingMs: number,
+  now = Date.now(),
+): VerifyRequest {
+  const cluster = payload.cluster ?? env.CLUSTER_NAME;
+  if (!cluster) throw new ConfigError('no cluster: set CLUSTER_NAME or pass {"cluster": "..."}');
+  const request = parseVerifyRequest(
+    {
+      cluster,
+      region: payload.region ?? env.AWS_REGION,
+      values: env.VALUES_FILE ? [env.VALUES_FILE] : [],
+      sets: jsonEnv<string[]>(env, 'VALUES_SET', []),
+      env: { ...env, ...jsonEnv<Record<string, string>>(env, 'VALUES_ENV', {}) },
+      domain: env.DOMAIN,
+      certArn: env.CERT_ARN,
+      release: env.RELEASE,
+      namespace: env.NAMESPACE,
+      checks: payload.checks,
+      skip: payload.skip ?? jsonEnv<string[]>(env, 'SKIP_FAMILIES', []),
+      failOn: payload.failOn,
+      // Leave five seconds to report and notify.
+      timeout: Math.max(5_000, remainingMs - 5_000) / 1000,
+    },
+    PAYLOAD_NAMES,
+    now,
+  );
+  if (payload.roleArn) {
+    request.credentials = fromTemporaryCredentials({
+      params: { RoleArn: payload.roleArn, RoleSessionName: 'stackcheck-verify' },
+    });
+    request.credentialsKey = payload.roleArn;
+  }
+  return request;
+}

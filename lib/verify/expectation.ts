@@ -1,0 +1,79 @@
+/**
+ * The first stage: what the stack should be. From the values files and --set flags when given;
+ * else from the values recorded in the deployed Helm release (read through the same collection as
+ * everything else, so it is read once); else the chart's defaults.
+ */
+import { buildExpected, type ExpectedInputs } from '../expected/build';
+import type { ExpectedState } from '../expected/types';
+import { loadUserValues } from '../expected/values';
+import { deployedRelease } from '../helm/release';
+import type { HelmRelease } from '../snapshot/types';
+import type { VerifyRequest } from './request';
+
+export interface Expectation {
+  expected: ExpectedState;
+  /** Where it came from: the files and flags, the deployed release, or the chart defaults. */
+  origin: 'files' | 'release' | 'defaults';
+  notes: string[];
+}
+
+export function expectationInputs(req: VerifyRequest): ExpectedInputs {
+  return {
+    release: req.release,
+    namespace: req.namespace,
+    domain: req.domain,
+    certArn: req.certArn,
+    prometheusUrl: req.prometheusUrl,
+    grafanaUrl: req.grafanaUrl,
+    heartbeatMaxAgeSeconds: req.heartbeatMaxAgeSeconds,
+  };
+}
+
+/** Whether the request brings its own values (else the deployed release is the expectation). */
+export function hasUserValues(req: VerifyRequest): boolean {
+  return req.valuesFiles.length > 0 || req.sets.length > 0;
+}
+
+/** The chart defaults and flags alone: enough to know the namespace and release to read. */
+export function defaultsExpectation(req: VerifyRequest): ExpectedState {
+  return buildExpected({ values: {} }, expectationInputs(req), 'defaults');
+}
+
+/** From the values files and --set flags (pure apart from reading the files). */
+export function expectationFromFiles(req: VerifyRequest, readFile?: (path: string) => string): Expectation {
+  const user = loadUserValues({ valuesFiles: req.valuesFiles, sets: req.sets, env: req.env }, readFile);
+  const notes: string[] = [];
+  if (user.unsetVariables.length > 0)
+    notes.push(
+      `values files reference unset variables: ${user.unsetVariables.join(', ')} (set them or pass --env NAME=VALUE)`,
+    );
+  const expected = buildExpected(user, expectationInputs(req), 'files');
+  return { expected, origin: 'files', notes: [...notes, ...expected.notes] };
+}
+
+/** From the release revisions read from the cluster (or a recorded snapshot). */
+export function expectationFromRelease(req: VerifyRequest, releases: readonly HelmRelease[]): Expectation {
+  const inputs = expectationInputs(req);
+  const name = defaultsExpectation(req).release;
+  const rel = deployedRelease(releases.filter((r) => r.name === name));
+  if (rel) {
+    const expected = buildExpected({ values: rel.config, origins: {} }, inputs, 'release');
+    return {
+      expected,
+      origin: 'release',
+      notes: [
+        `no --values/--set: the values recorded in release ${rel.name} revision ${rel.revision} are the expectation`,
+        ...expected.notes,
+      ],
+    };
+  }
+  const expected = buildExpected({ values: {} }, inputs, 'defaults');
+  return {
+    expected,
+    origin: 'defaults',
+    notes: [
+      'no --values/--set and no deployed release found: the chart defaults are the expectation',
+      ...expected.notes,
+    ],
+  };
+}

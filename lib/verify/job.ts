@@ -1,0 +1,108 @@
+/**
+ * The verify job, the same for the CLI, the Lambda and the benchmark, left to right:
+ *   resolve the expectation → plan from the selected checks → collect once → run the checks → report.
+ * Each stage hands plain data to the next. Throws ConfigError (bad input, exit 2) or CollectError
+ * (nothing collected, exit 3); everything else that fails during collection is an `error` result.
+ */
+import { runChecks } from '../checks/run';
+import type { LiveSession } from '../collect';
+import type { CollectHints, CollectOptions, CollectTarget } from '../collect/types';
+import type { ExpectedState } from '../expected/types';
+import { buildReport, isFailing } from '../report/build';
+import type { Report } from '../report/types';
+import { loadSnapshotFile } from '../snapshot/load';
+import type { Snapshot } from '../snapshot/types';
+import type { StateStore } from '../state/types';
+import {
+  defaultsExpectation,
+  expectationFromFiles,
+  expectationFromRelease,
+  hasUserValues,
+  type Expectation,
+} from './expectation';
+import { planFor, selectedFamilies } from './plan';
+import type { VerifyRequest } from './request';
+
+export interface VerifyDeps {
+  /** Opens a live collection (lib/collect openLiveSession); required unless the source is a snapshot file. */
+  openSession?: (target: CollectTarget, opts: Omit<CollectOptions, 'inputs'>) => LiveSession;
+  /** Where the webhook records the Watchdog heartbeat (the heartbeat family's input on live runs). */
+  heartbeatStore?: StateStore;
+  readFile?: (path: string) => string;
+}
+
+export interface VerifyOutcome {
+  report: Report;
+  snapshot: Snapshot;
+  expected: ExpectedState;
+  exitCode: 0 | 1;
+  /** Warnings for the operator (unset variables, values taken from the release, …). */
+  notes: string[];
+}
+
+/** The observed state, whatever its source: a live session or a recorded snapshot. */
+type Observed = Pick<LiveSession, 'collect' | 'snapshot' | 'parts'>;
+
+function recorded(file: string, readFile?: (path: string) => string): Observed {
+  const snap = loadSnapshotFile(file, readFile);
+  return { collect: async () => {}, snapshot: () => snap, parts: snap };
+}
+
+function live(target: CollectTarget, req: VerifyRequest, deps: VerifyDeps): Observed {
+  if (!deps.openSession) throw new Error('verify: a live run needs a collector (deps.openSession)');
+  return deps.openSession(target, {
+    deadline: req.deadline,
+    onProgress: req.onProgress,
+    credentials: req.credentials,
+    credentialsKey: req.credentialsKey,
+    heartbeatStore: deps.heartbeatStore,
+  });
+}
+
+/** What the collectors need to find things: names, the ALB, certificates, URLs. */
+export function hintsFor(expected: ExpectedState): CollectHints {
+  return {
+    namespace: expected.namespace,
+    release: expected.release,
+    albGroupName: expected.alb.groupName,
+    loadBalancerName: expected.alb.loadBalancerName,
+    certificateArns: expected.certificateArn ? [expected.certificateArn] : [],
+    prometheusUrl: expected.prometheus.url,
+    grafanaUrl: expected.grafana.url,
+  };
+}
+
+/** Stage 1: the expectation (reads the deployed release first when no values were given). */
+async function resolveExpectation(req: VerifyRequest, observed: Observed, deps: VerifyDeps): Promise<Expectation> {
+  if (hasUserValues(req)) return expectationFromFiles(req, deps.readFile);
+  await observed.collect(['k8s.helmReleases'], hintsFor(defaultsExpectation(req)));
+  return expectationFromRelease(req, observed.parts.kubernetes.helmReleases);
+}
+
+export async function verify(req: VerifyRequest, deps: VerifyDeps = {}): Promise<VerifyOutcome> {
+  const observed =
+    'snapshotFile' in req.source
+      ? recorded(req.source.snapshotFile, deps.readFile)
+      : live(req.source.target, req, deps);
+  const { expected, notes } = await resolveExpectation(req, observed, deps);
+  const plan = planFor(selectedFamilies(req.checks, req.skip));
+  const hints = hintsFor(expected);
+  await observed.collect(plan.inputs, hints);
+  const snapshot = observed.snapshot(hints);
+  const results = runChecks(plan.checks, expected, snapshot);
+  const failOn = req.failOn ?? 'critical';
+  const startedAt = new Date(snapshot.collectedAt);
+  const report = buildReport({
+    cluster: snapshot.cluster,
+    startedAt,
+    // Replays of a recorded snapshot give the same report: time and duration are the collection's.
+    finishedAt: new Date(startedAt.getTime() + (snapshot.stats?.durationMs ?? 0)),
+    results,
+    failOn,
+    namespace: expected.namespace,
+    release: expected.release,
+    chartVersion: expected.chart.version,
+    collectedAt: snapshot.collectedAt,
+  });
+  return { report, snapshot, expected, exitCode: isFailing(results, failOn) ? 1 : 0, notes };
+}
