@@ -5,6 +5,7 @@
  * sample is taken after a full collection, so the heap figures show what is retained, not garbage
  * that V8 has not collected yet; RSS (which V8 and the allocator grow lazily) is reported beside.
  */
+import { planFor } from '../lib/verify/plan';
 import { request } from 'node:http';
 import { allChecks } from '../lib/checks';
 import { runChecks } from '../lib/checks/run';
@@ -68,7 +69,7 @@ async function soakVerify() {
       );
     slack.status = Math.random() < 0.1 ? 503 : 200;
     const s = await collectLive({ mode: 'eks', cluster: 'myeks', region: 'ap-northeast-2' }, HINTS, {
-      families: FAMS,
+      inputs: planFor(FAMS).inputs,
       callTimeoutMs: 1_000,
     });
     const results = runChecks(allChecks, labExpected(), s);
@@ -93,7 +94,9 @@ async function soakVerify() {
   // Whatever state the last run left, it must have been delivered (retried until Slack took it).
   slack.status = 200;
   lab.aws.faults.clear();
-  const s = await collectLive({ mode: 'eks', cluster: 'myeks', region: 'ap-northeast-2' }, HINTS, { families: FAMS });
+  const s = await collectLive({ mode: 'eks', cluster: 'myeks', region: 'ap-northeast-2' }, HINTS, {
+    inputs: planFor(FAMS).inputs,
+  });
   const final = buildReport({
     cluster: 'myeks',
     startedAt: new Date(),

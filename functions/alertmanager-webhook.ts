@@ -6,19 +6,11 @@
 import { webhookDepsFromEnv } from '../lib/alertmanager/config';
 import type { WebhookDeps } from '../lib/alertmanager/handler';
 import { createWebhookHandler, jsonLog } from '../lib/alertmanager/lambda';
-import { MemoryStore } from '../lib/state/memory';
-import type { StateStore } from '../lib/state/types';
+import { stateStoreFromEnv } from '../lib/state';
 
 export { createWebhookHandler, jsonLog, type Log } from '../lib/alertmanager/lambda';
 
-function lambdaStore(env: NodeJS.ProcessEnv): StateStore {
-  if (!env.STATE_TABLE) return new MemoryStore();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { DynamoStore } = require('../lib/state/dynamodb') as typeof import('../lib/state/dynamodb');
-  return new DynamoStore(env.STATE_TABLE);
-}
-
 let cached: Promise<WebhookDeps> | undefined;
 export const handler = createWebhookHandler(
-  () => (cached ??= webhookDepsFromEnv(process.env, lambdaStore(process.env), jsonLog)),
+  () => (cached ??= webhookDepsFromEnv(process.env, stateStoreFromEnv(process.env), jsonLog)),
 );

@@ -3,7 +3,7 @@
  * The AWS Load Balancer Controller tags every ALB it makes for an ingress group with
  * `ingress.k8s.aws/stack: <group>` and `elbv2.k8s.aws/cluster: <cluster>`; an explicit
  * `alb.ingress.kubernetes.io/load-balancer-name` names it; the Ingress status carries its DNS name.
- * Order: stack tag, then name, then the Ingress status hostname.
+ * Order: stack tag (of this cluster), then name, then the Ingress status hostname.
  */
 import type { AwsTag, K8sObject, LoadBalancer } from '../snapshot/types';
 
@@ -20,6 +20,8 @@ export interface LoadBalancerHints {
   groupName?: string;
   /** `alb.ingress.kubernetes.io/load-balancer-name`. */
   loadBalancerName?: string;
+  /** The EKS cluster: a load balancer tagged for another cluster is not found by its stack tag. */
+  cluster?: string;
 }
 
 /** The hostnames the controller wrote into the Ingresses' status. */
@@ -40,7 +42,13 @@ export function pickLoadBalancer(
 ): LoadBalancer | undefined {
   const albs = candidates.filter((l) => l.Type === undefined || l.Type === 'application');
   const { groupName, loadBalancerName } = hints;
-  const byTag = groupName ? albs.find((lb) => tagValue(tags[lb.LoadBalancerArn], TAG_STACK) === groupName) : undefined;
+  const ours = (lb: LoadBalancer) => {
+    const owner = tagValue(tags[lb.LoadBalancerArn], TAG_CLUSTER);
+    return !owner || !hints.cluster || owner === hints.cluster;
+  };
+  const byTag = groupName
+    ? albs.find((lb) => tagValue(tags[lb.LoadBalancerArn], TAG_STACK) === groupName && ours(lb))
+    : undefined;
   if (byTag) return byTag;
   const byName = loadBalancerName ? albs.find((lb) => lb.LoadBalancerName === loadBalancerName) : undefined;
   if (byName) return byName;

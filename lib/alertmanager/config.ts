@@ -6,6 +6,7 @@
  */
 import { readSecret } from '../adapters/params';
 import { postToSlack } from '../adapters/slack';
+import { slackUrlFromEnv, snsPublisherFromEnv } from '../notify/destinations';
 import type { StateStore } from '../state/types';
 import type { WebhookDeps } from './handler';
 
@@ -16,18 +17,11 @@ export async function webhookDepsFromEnv(
   store: StateStore,
   log?: WebhookDeps['log'],
 ): Promise<WebhookDeps> {
-  const slackDefault = await readSecret(env, 'SLACK_WEBHOOK_URL', 'SLACK_WEBHOOK_PARAM');
+  const slackDefault = await slackUrlFromEnv(env);
   const routes: Record<string, string | undefined> = {};
   for (const sev of ['critical', 'error', 'warning', 'info', 'none'])
     routes[sev] = env[`SLACK_WEBHOOK_URL_${sev.toUpperCase()}`];
-  let publishSns: WebhookDeps['publishSns'];
-  if (env.SNS_TOPIC_ARN) {
-    const topicArn = env.SNS_TOPIC_ARN;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const sns = require('../adapters/sns') as typeof import('../adapters/sns');
-    const client = sns.snsClient();
-    publishSns = (m) => sns.publishToSns(client, { topicArn, ...m });
-  }
+  const publishSns: WebhookDeps['publishSns'] = snsPublisherFromEnv(env);
   const maxBody = Number(env.MAX_BODY_BYTES ?? DEFAULT_MAX_BODY);
   let token: Promise<string | undefined> | undefined;
   return {

@@ -17,7 +17,10 @@ import { fail, judge, pass, ref, skip } from './util';
 /** The load balancer of the ingress group (lib/alb/lookup.ts: by stack tag, then by name, then by the Ingress status hostname). */
 export function findLoadBalancer(ctx: CheckContext): LoadBalancer | undefined {
   const { loadBalancers, tags } = ctx.snapshot.aws;
-  return pickLoadBalancer(loadBalancers, tags, ctx.snapshot.kubernetes.ingresses, ctx.expected.alb);
+  return pickLoadBalancer(loadBalancers, tags, ctx.snapshot.kubernetes.ingresses, {
+    ...ctx.expected.alb,
+    cluster: ctx.snapshot.cluster,
+  });
 }
 
 function missingLbRef(ctx: CheckContext): string {
@@ -454,7 +457,7 @@ export const albChecks: Check[] = [
     description:
       "The service's target group uses target type `ip` (alb.ingress.kubernetes.io/target-type) and the pod port (Prometheus 9090, Grafana 3000).",
     remediation: 'Fix alb.ingress.kubernetes.io/target-type on the Ingress; the controller recreates the target group.',
-    requires: ['aws.targetGroups', 'aws.tags', 'k8s.targetGroupBindings', 'k8s.ingresses'],
+    requires: ['aws.loadBalancers', 'aws.targetGroups', 'aws.tags', 'k8s.targetGroupBindings', 'k8s.ingresses'],
     resource: lbRef,
     run(ctx) {
       return forEachTargetGroup(ctx, (what, tg, ing): Finding => {
@@ -483,7 +486,14 @@ export const albChecks: Check[] = [
       'Every registered target of the Prometheus and Grafana target groups is `healthy` (an empty target group fails too: nothing answers).',
     remediation:
       'aws elbv2 describe-target-health --target-group-arn <arn>: check the reason (Target.ResponseCodeMismatch → success-codes annotation; Target.Timeout → security groups/pod readiness).',
-    requires: ['aws.targetGroups', 'aws.targetHealth', 'aws.tags', 'k8s.targetGroupBindings', 'k8s.ingresses'],
+    requires: [
+      'aws.loadBalancers',
+      'aws.targetGroups',
+      'aws.targetHealth',
+      'aws.tags',
+      'k8s.targetGroupBindings',
+      'k8s.ingresses',
+    ],
     resource: lbRef,
     run(ctx) {
       return forEachTargetGroup(ctx, (what, tg): Finding => {

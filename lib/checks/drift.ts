@@ -33,8 +33,18 @@ function containersOf(
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
-export function manifestDiffs(manifest: string, ctx: CheckContext): Diff[] {
+/**
+ * What differs between the manifest and the live objects, for the kinds compared, in the namespace
+ * the objects were read from. Objects the chart renders into other namespaces (its kube-system
+ * Services for CoreDNS and kube-proxy) are not read, so they are counted as not compared.
+ */
+export function manifestDiffs(
+  manifest: string,
+  ctx: CheckContext,
+): { diffs: Diff[]; compared: number; elsewhere: number } {
   const diffs: Diff[] = [];
+  let compared = 0;
+  let elsewhere = 0;
   const docs = parseAllDocuments(manifest)
     .map((d) => d.toJS() as K8sObject | null)
     .filter((d): d is K8sObject => !!d && typeof d === 'object' && !!d.kind && !!d.metadata?.name);
@@ -42,6 +52,11 @@ export function manifestDiffs(manifest: string, ctx: CheckContext): Diff[] {
     const list = KIND_LIST[r.kind as string];
     if (!list) continue;
     const ns = r.metadata.namespace ?? ctx.expected.namespace;
+    if (ns !== ctx.expected.namespace) {
+      elsewhere += 1;
+      continue;
+    }
+    compared += 1;
     const resource = `${r.kind}/${ns}/${r.metadata.name}`;
     const live = list(ctx).find((o) => o.metadata.name === r.metadata.name && (o.metadata.namespace ?? ns) === ns);
     if (!live) {
@@ -99,7 +114,7 @@ export function manifestDiffs(manifest: string, ctx: CheckContext): Diff[] {
       add('storage size', vct(r)?.resources?.requests?.storage, vct(live)?.resources?.requests?.storage);
     }
   }
-  return diffs;
+  return { diffs, compared, elsewhere };
 }
 
 export const driftChecks: Check[] = [
@@ -128,8 +143,14 @@ export const driftChecks: Check[] = [
         : `Secret/${ctx.expected.namespace}/sh.helm.release.v1.${ctx.expected.release}`;
       if (!rel) return [skip(ref, 'no deployed release (see HELM001)')];
       if (!rel.manifest?.trim()) return [skip(ref, 'the release carries no manifest to compare (recorded without it)')];
-      const diffs = manifestDiffs(rel.manifest, ctx);
-      if (diffs.length === 0) return [pass(ref, `live objects match the manifest of revision ${rel.revision}`)];
+      const { diffs, compared, elsewhere } = manifestDiffs(rel.manifest, ctx);
+      if (diffs.length === 0)
+        return [
+          pass(
+            ref,
+            `the ${compared} objects compared match the manifest of revision ${rel.revision}${elsewhere ? ` (${elsewhere} in other namespaces not read)` : ''}`,
+          ),
+        ];
       return diffs.map((d) =>
         fail(d.resource, `${d.field} differs from what Helm rendered`, { expected: d.rendered, actual: d.live }),
       );

@@ -2,6 +2,8 @@
 import type { Check, CheckContext } from './types';
 import { judge, skip } from './util';
 
+const NOT_PROBED = 'Grafana was not probed (live runs only; give --grafana-url or --domain)';
+
 const ref = (ctx: CheckContext) => `Deployment/${ctx.expected.namespace}/${ctx.expected.grafana.deploymentName}`;
 
 export const grafanaChecks: Check[] = [
@@ -15,11 +17,12 @@ export const grafanaChecks: Check[] = [
     remediation:
       'curl https://grafana.<domain>/api/health; check the Grafana pod (WRK004), its PVC (STO001) and the ALB target health (ALB008).',
     requires: ['runtime.grafana'],
+    whenNotCollected: NOT_PROBED,
     resource: ref,
     run(ctx) {
       const p = ctx.snapshot.runtime.grafana?.probes.health;
       if (!ctx.expected.grafana.enabled) return [skip(ref(ctx), 'grafana.enabled is false in the values')];
-      if (!p) return [skip(ref(ctx), 'Grafana was not probed (live runs only; give --grafana-url or --domain)')];
+      if (!p) return [skip(ref(ctx), NOT_PROBED)];
       if (p.error)
         return [{ status: 'error', resource: ref(ctx), message: `${p.url}: ${p.error}`, query: 'GET /api/health' }];
       const body = p.body as { database?: string; version?: string } | undefined;
@@ -48,6 +51,7 @@ export const grafanaChecks: Check[] = [
     remediation:
       'Grafana → Connections → Data sources → Prometheus → Save & test; check the datasource URL (http://kube-prometheus-stack-prometheus.monitoring:9090/).',
     requires: ['runtime.grafana'],
+    whenNotCollected: NOT_PROBED,
     resource: ref,
     run(ctx) {
       const probes = ctx.snapshot.runtime.grafana?.probes;

@@ -1,6 +1,6 @@
 /** The dead man's switch: the always-firing Watchdog alert keeps arriving at the webhook. */
 import type { Check } from './types';
-import { fail, pass, skip } from './util';
+import { fail, pass } from './util';
 
 const resource = (cluster: string) => `Heartbeat/${cluster}/Watchdog`;
 
@@ -15,19 +15,17 @@ export const heartbeatChecks: Check[] = [
     remediation:
       'Check that Prometheus evaluates rules (kubectl -n monitoring get prometheusrules), that Alertmanager routes Watchdog to the stackcheck receiver with the right bearer token, and the webhook logs.',
     requires: ['heartbeat'],
+    notApplicable(ctx) {
+      if (!ctx.expected.alertmanager.enabled)
+        return 'alertmanager.enabled is false in the values: no Watchdog notifications are sent';
+      if (!ctx.expected.defaultRules) return 'defaultRules.create is false in the values: there is no Watchdog rule';
+      return undefined;
+    },
+    whenNotCollected: 'no heartbeat store was read (pass --state FILE|dynamodb:TABLE, the store the webhook writes)',
     resource: (ctx) => resource(ctx.snapshot.cluster),
     run(ctx) {
       const r = resource(ctx.snapshot.cluster);
-      if (!ctx.expected.alertmanager.enabled)
-        return [skip(r, 'alertmanager.enabled is false in the values: no Watchdog notifications are sent')];
-      if (!ctx.expected.defaultRules)
-        return [skip(r, 'defaultRules.create is false in the values: there is no Watchdog rule')];
-      if (!ctx.snapshot.collected.includes('heartbeat') || !ctx.snapshot.heartbeat) {
-        return [
-          skip(r, 'no heartbeat store was read (pass --state FILE|dynamodb:TABLE, the store the webhook writes)'),
-        ];
-      }
-      const last = ctx.snapshot.heartbeat.lastSeenAt;
+      const last = ctx.snapshot.heartbeat?.lastSeenAt ?? null;
       const max = ctx.expected.heartbeat.maxAgeSeconds;
       if (!last)
         return [

@@ -9,6 +9,8 @@ import type { HttpProbe } from '../snapshot/types';
 import type { Check, CheckContext, Finding } from './types';
 import { fail, judge, pass, skip } from './util';
 
+const NOT_PROBED = 'Prometheus was not probed (live runs only; give --prometheus-url or --domain)';
+
 const promRef = (ctx: CheckContext) => `Prometheus/${ctx.expected.namespace}/${ctx.expected.prometheus.crName}`;
 
 function probes(ctx: CheckContext): Record<string, HttpProbe> | undefined {
@@ -19,7 +21,7 @@ function probes(ctx: CheckContext): Record<string, HttpProbe> | undefined {
 function guard(ctx: CheckContext, need: string): { probe: HttpProbe; all: Record<string, HttpProbe> } | Finding {
   const r = promRef(ctx);
   const all = probes(ctx);
-  if (!all) return skip(r, 'Prometheus was not probed (live runs only; give --prometheus-url or --domain)');
+  if (!all) return skip(r, NOT_PROBED);
   if (all.ready?.error || (all.ready?.status ?? 0) >= 400)
     return skip(r, 'Prometheus is not reachable or not ready (see PRM001)');
   const p = all[need];
@@ -61,6 +63,7 @@ function check(
   description: string,
   remediation: string,
   run: Check['run'],
+  uses?: Check['uses'],
 ): Check {
   return {
     code,
@@ -70,8 +73,10 @@ function check(
     description,
     remediation,
     requires: ['runtime.prometheus'],
+    whenNotCollected: NOT_PROBED,
     resource: promRef,
     run,
+    ...(uses ? { uses } : {}),
   };
 }
 
@@ -85,8 +90,7 @@ export const prometheusChecks: Check[] = [
     (ctx) => {
       const all = probes(ctx);
       const r = promRef(ctx);
-      if (!all?.ready)
-        return [skip(r, 'Prometheus was not probed (live runs only; give --prometheus-url or --domain)')];
+      if (!all?.ready) return [skip(r, NOT_PROBED)];
       const p = all.ready;
       if (p.error) return [{ status: 'error', resource: r, message: `${p.url}: ${p.error}`, query: 'GET /-/ready' }];
       return [
@@ -174,6 +178,7 @@ export const prometheusChecks: Check[] = [
         ),
       ];
     },
+    ['k8s.nodes'],
   ),
   check(
     'PRM004',

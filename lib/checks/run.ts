@@ -1,6 +1,6 @@
 import { describeError } from '../errors';
 import type { ExpectedState } from '../expected/types';
-import type { CollectionError, Snapshot } from '../snapshot/types';
+import type { CollectionError, DataKey, Snapshot } from '../snapshot/types';
 import type { Check, CheckContext, Family, Result } from './types';
 
 export interface RunOptions {
@@ -36,6 +36,28 @@ function errorResultFor(check: Check, ctx: CheckContext, errs: CollectionError[]
   };
 }
 
+/** Why a part is not in the snapshot: the session's reason, or that it was not asked for. */
+function notCollectedReason(check: Check, snapshot: Snapshot, key: DataKey): string {
+  return (
+    snapshot.unavailable?.[key] ??
+    check.whenNotCollected ??
+    `${key} was not collected in this ${snapshot.source === 'eks' || snapshot.source === 'kubeconfig' ? 'run' : 'snapshot'}`
+  );
+}
+
+function skipResultFor(check: Check, ctx: CheckContext, message: string): Result {
+  return {
+    code: check.code,
+    check: check.family,
+    title: check.title,
+    status: 'skip',
+    severity: check.severity,
+    resource: safeResource(check, ctx),
+    message,
+    remediation: check.remediation,
+  };
+}
+
 function safeResource(check: Check, ctx: CheckContext): string {
   try {
     return check.resource(ctx);
@@ -45,8 +67,10 @@ function safeResource(check: Check, ctx: CheckContext): string {
 }
 
 /**
- * Runs the selected checks. Never throws: a check whose inputs failed to collect reports `error`
- * naming the failed call; a check that throws reports `error` with the exception; the rest run.
+ * Runs the selected checks. Never throws, and never judges what was not read: a check whose
+ * inputs failed to collect reports `error` naming the failed call; a check whose inputs were not
+ * collected (not planned, not in a recorded snapshot, no URL or store) reports `skip` saying why;
+ * a check that throws reports `error` with the exception; the rest run.
  */
 export function runChecks(
   checks: readonly Check[],
@@ -58,9 +82,20 @@ export function runChecks(
   const results: Result[] = [];
   for (const check of checks) {
     if (!selected(check, opts)) continue;
+    const na = check.notApplicable?.(ctx);
+    if (na) {
+      results.push(skipResultFor(check, ctx, na));
+      continue;
+    }
     const errs = snapshot.errors.filter((e) => e.affects.some((k) => check.requires.includes(k)));
     if (errs.length > 0) {
       results.push(errorResultFor(check, ctx, errs));
+      continue;
+    }
+    const missing = check.requires.filter((k) => !snapshot.collected.includes(k));
+    if (missing.length > 0) {
+      const reasons = [...new Set(missing.map((k) => notCollectedReason(check, ctx.snapshot, k)))];
+      results.push(skipResultFor(check, ctx, `not checked: ${reasons.join('; ')}`));
       continue;
     }
     try {

@@ -64,8 +64,21 @@ export interface Check {
   description: string;
   /** Default remediation hint. */
   remediation: string;
-  /** Snapshot parts it reads. A collection error on any of them makes it report `error`. */
+  /**
+   * Snapshot parts it needs. A collection error on any of them makes it report `error`; a part not
+   * collected makes it report `skip`. The plan collects exactly what the selected checks declare.
+   */
   requires: DataKey[];
+  /** Parts it reads when they are there and does without otherwise (collected with the rest). */
+  uses?: DataKey[];
+  /**
+   * Why the check does not apply to this expectation (the component is disabled in the values), or
+   * undefined when it does. Decided before its inputs are looked at: a disabled component is a
+   * skip whatever was or was not collected.
+   */
+  notApplicable?(ctx: Pick<CheckContext, 'expected'>): string | undefined;
+  /** What to say when a required part is not in the snapshot (default: that it was not collected). */
+  whenNotCollected?: string;
   /** The resource named when the check cannot run (error/skip results). */
   resource(ctx: CheckContext): string;
   run(ctx: CheckContext): Finding[];

@@ -6,13 +6,13 @@
 import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { allChecks, findCheck } from '../checks';
-import { FAMILIES, type Family, type Severity } from '../checks/types';
+import { FAMILIES } from '../checks/types';
 import { CollectError, ConfigError, UsageError, describeError } from '../errors';
-import { FORMATS, formatReport, isFormat, type Format } from '../report/format';
+import { FORMATS, formatReport, type Format } from '../report/format';
 import { serializeSnapshot } from '../snapshot/load';
 import { openStateStore } from '../state';
 import { VERSION } from '../version';
-import { verify, type VerifySource } from '../verify';
+import { CLI_NAMES, parseVerifyRequest, verify } from '../verify';
 
 export interface CliIO {
   stdout: (s: string) => void;
@@ -33,20 +33,6 @@ function defaultIO(): CliIO {
 }
 
 const repeat = (v: string, prev: string[]) => [...prev, v];
-
-function parseFamilies(flag: string, v: string | undefined): Family[] | undefined {
-  if (v === undefined) return undefined;
-  const names = v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const unknown = names.filter((n) => !(FAMILIES as readonly string[]).includes(n));
-  if (unknown.length)
-    throw new UsageError(
-      `${flag}: unknown check famil${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')} (known: ${FAMILIES.join(', ')})`,
-    );
-  return names as Family[];
-}
 
 function parseEnvPairs(pairs: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -89,40 +75,32 @@ interface VerifyFlags {
 }
 
 async function runVerify(flags: VerifyFlags, io: CliIO): Promise<number> {
-  const sources = [
-    flags.snapshot && '--snapshot',
-    flags.cluster && !flags.kubeconfig && '--cluster',
-    flags.kubeconfig && '--kubeconfig',
-  ].filter(Boolean);
-  if (sources.length !== 1) {
-    throw new UsageError(
-      sources.length === 0
-        ? 'verify needs a source: --snapshot FILE, --cluster NAME, or --kubeconfig FILE (see stackcheck verify --help)'
-        : `verify takes exactly one source, got ${sources.join(' and ')}`,
-    );
-  }
-  const format = (flags.format ?? 'text') as string;
-  if (!isFormat(format)) throw new UsageError(`--format ${format}: expected one of ${FORMATS.join(', ')}`);
-  if (flags.failOn !== 'critical' && flags.failOn !== 'warning')
-    throw new UsageError(`--fail-on ${flags.failOn}: expected critical or warning`);
-  const checks = parseFamilies('--checks', flags.checks);
-  const skip = parseFamilies('--skip', flags.skip);
-  const heartbeatMaxAgeSeconds = flags.heartbeatMaxAge !== undefined ? Number(flags.heartbeatMaxAge) : undefined;
-  if (
-    heartbeatMaxAgeSeconds !== undefined &&
-    !(Number.isInteger(heartbeatMaxAgeSeconds) && heartbeatMaxAgeSeconds > 0)
-  ) {
-    throw new UsageError(`--heartbeat-max-age ${flags.heartbeatMaxAge}: expected a positive number of seconds`);
-  }
-  const timeoutSeconds = flags.timeout !== undefined ? Number(flags.timeout) : 120;
-  if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout ${flags.timeout}: expected a positive number of seconds`);
-  for (const [flag, url] of [
-    ['--prometheus-url', flags.prometheusUrl],
-    ['--grafana-url', flags.grafanaUrl],
-  ] as const) {
-    if (url !== undefined && !/^https?:\/\/[^\s/]+/.test(url))
-      throw new UsageError(`${flag} ${url}: expected an http(s) URL`);
-  }
+  // commander has checked --format and --fail-on against their choices; the rest is the request's.
+  const request = parseVerifyRequest(
+    {
+      snapshot: flags.snapshot,
+      cluster: flags.cluster,
+      region: flags.region,
+      kubeconfig: flags.kubeconfig,
+      context: flags.context,
+      values: flags.values,
+      sets: flags.set,
+      env: { ...io.env, ...parseEnvPairs(flags.env) },
+      domain: flags.domain,
+      certArn: flags.certArn,
+      release: flags.release,
+      namespace: flags.namespace,
+      prometheusUrl: flags.prometheusUrl,
+      grafanaUrl: flags.grafanaUrl,
+      heartbeatMaxAge: flags.heartbeatMaxAge,
+      checks: flags.checks,
+      skip: flags.skip,
+      failOn: flags.failOn,
+      timeout: flags.timeout,
+    },
+    CLI_NAMES,
+  );
+  const format = flags.format as Format;
   if (flags.notify && !flags.state && !flags.notifyAlways) {
     // State is optional for --notify-always, required to detect change otherwise.
     throw new UsageError(
@@ -141,52 +119,19 @@ async function runVerify(flags: VerifyFlags, io: CliIO): Promise<number> {
       throw new UsageError('--notify is not available in this build of stackcheck');
     }
   }
-
-  const env = { ...io.env, ...parseEnvPairs(flags.env) };
-  const source: VerifySource = flags.snapshot
-    ? { snapshotFile: flags.snapshot }
-    : flags.kubeconfig
-      ? {
-          target: {
-            mode: 'kubeconfig',
-            kubeconfig: flags.kubeconfig,
-            context: flags.context,
-            cluster: flags.cluster,
-            region: flags.region,
-          },
-        }
-      : { target: { mode: 'eks', cluster: flags.cluster as string, region: flags.region } };
+  const env = request.env;
   const progress = !flags.quiet && io.stderrIsTTY;
+  if (progress) request.onProgress = (m) => io.stderr(`\r\u001b[2K… ${m}`);
   const store = flags.state ? openStateStore(flags.state) : undefined;
-  const outcome = await verify(
-    {
-      source,
-      valuesFiles: flags.values,
-      sets: flags.set,
-      env,
-      domain: flags.domain,
-      certArn: flags.certArn,
-      release: flags.release,
-      namespace: flags.namespace,
-      prometheusUrl: flags.prometheusUrl,
-      grafanaUrl: flags.grafanaUrl,
-      heartbeatMaxAgeSeconds,
-      checks,
-      skip,
-      failOn: flags.failOn as Severity,
-      deadline: Date.now() + timeoutSeconds * 1000,
-      onProgress: progress ? (m) => io.stderr(`\r\u001b[2K… ${m}`) : undefined,
-    },
-    {
-      heartbeatStore: store,
-      // Loaded only for live runs: --snapshot never loads the AWS or Kubernetes clients.
-      collect:
-        'target' in source
-          ? // eslint-disable-next-line @typescript-eslint/no-require-imports
-            (require('../collect/index') as typeof import('../collect/index')).collectLive
-          : undefined,
-    },
-  );
+  const outcome = await verify(request, {
+    heartbeatStore: store,
+    // Loaded only for live runs: --snapshot never loads the AWS or Kubernetes clients.
+    openSession:
+      'target' in request.source
+        ? // eslint-disable-next-line @typescript-eslint/no-require-imports
+          (require('../collect/index') as typeof import('../collect/index')).openLiveSession
+        : undefined,
+  });
   if (progress) io.stderr('\r\u001b[2K');
   if (!flags.quiet) for (const n of outcome.notes) io.stderr(`note: ${n}\n`);
   if (flags.record) {

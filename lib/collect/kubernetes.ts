@@ -1,32 +1,16 @@
 /**
- * The Kubernetes side of the snapshot: only list/get, one list per kind (per namespace), with
- * limit/continue pagination. Objects are kept in their wire shape (dates as strings). Big lists
- * are trimmed to what the checks read (the stack's pods, the PVs bound to the namespace's claims)
- * so memory stays flat on large clusters.
+ * The Kubernetes collectors: one list (or get) per snapshot part, only list/get, with
+ * limit/continue pagination and client-go's retries on 429/5xx. Objects are kept in their wire
+ * shape (dates as strings); big lists are trimmed to what the checks read (the stack's pods, the
+ * PVs bound to the namespace's claims) so memory stays flat on large clusters.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
 import { kubeErrorCode, kubeErrorMessage, kubeGet, type Query } from '../adapters/kube';
+import { CollectError } from '../errors';
 import { decodeReleaseSecret } from '../helm/release';
-import type { CollectionError, DataKey, K8sObject, KubernetesState } from '../snapshot/types';
-import { emptyKubernetesState } from '../snapshot/types';
+import type { DataKey, K8sObject, KubernetesState } from '../snapshot/types';
+import type { CollectContext, Collector } from './types';
 
 const PAGE = 500;
-
-export interface KubeCollectDeps {
-  kc: KubeConfig;
-  call: <T>(service: string, name: string, fn: () => Promise<T>) => Promise<T>;
-  /** Per-request timeout: a hung request is aborted (its socket closed), not left behind. */
-  timeoutMs?: number;
-}
-
-export interface KubeCollectResult {
-  kubernetes: KubernetesState;
-  errors: CollectionError[];
-  collected: DataKey[];
-  /** Set when every call was refused with 401 (the token or credentials are not accepted). */
-  unauthorized: boolean;
-  calls: number;
-}
 
 /**
  * An object as the API server sent it, with the apiVersion/kind that lists leave out of their
@@ -43,207 +27,109 @@ function wire(o: unknown, apiVersion: string, kind: string): K8sObject {
 
 type ListPage = { items?: unknown[]; metadata?: { continue?: string } };
 
-export async function collectKubernetes(
-  deps: KubeCollectDeps,
-  target: { namespace: string; release: string },
-  want: Set<DataKey>,
-  onIngresses: (ingresses: K8sObject[]) => void,
-): Promise<KubeCollectResult> {
-  const { kc, call, timeoutMs } = deps;
-  const ns = target.namespace;
-  /** Every item of a list, following `continue` (pages of PAGE objects). */
-  const listAll = async (path: string, apiVersion: string, kind: string, query: Query = {}): Promise<K8sObject[]> => {
-    const items: K8sObject[] = [];
-    let cont: string | undefined;
-    do {
-      const out = await kubeGet<ListPage>(kc, path, { ...query, limit: PAGE, continue: cont }, { timeoutMs });
-      for (const o of out.items ?? []) items.push(wire(o, apiVersion, kind));
-      cont = out.metadata?.continue || undefined;
-    } while (cont);
-    return items;
-  };
-  const k = emptyKubernetesState();
-  const errors: CollectionError[] = [];
-  const collected: DataKey[] = [];
-  let attempted = 0;
-  let unauthorized = 0;
+/** Every item of a list, following `continue` (pages of PAGE objects). */
+async function listAll(ctx: CollectContext, path: string, apiVersion: string, kind: string, query: Query = {}) {
+  const kc = await ctx.kube();
+  const items: K8sObject[] = [];
+  let cont: string | undefined;
+  do {
+    const out = await kubeGet<ListPage>(
+      kc,
+      path,
+      { ...query, limit: PAGE, continue: cont },
+      { timeoutMs: ctx.timeoutMs },
+    );
+    for (const o of out.items ?? []) items.push(wire(o, apiVersion, kind));
+    cont = out.metadata?.continue || undefined;
+  } while (cont);
+  return items;
+}
 
-  const task = async (
-    key: DataKey,
-    name: string,
-    resource: string,
-    verb: string,
-    fn: () => Promise<void>,
-    optionalCrd = false,
-  ) => {
-    if (!want.has(key)) return;
-    attempted += 1;
-    collected.push(key);
+/** The API server's 429 (priority and fairness) and 5xx are worth two more tries, as client-go does. */
+async function withRetries<T>(ctx: CollectContext, name: string, fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
     try {
-      // The API server's 429 (priority and fairness) and 5xx are worth two more tries, as
-      // client-go does; client-node does not retry by itself.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await call('kubernetes', name, fn);
-          break;
-        } catch (err) {
-          const code = kubeErrorCode(err);
-          if (attempt >= 3 || !(code === 429 || (code !== undefined && code >= 500))) throw err;
-          await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
-        }
-      }
+      return await ctx.call('kubernetes', name, fn);
     } catch (err) {
       const code = kubeErrorCode(err);
-      // A custom resource whose CRD is not installed answers 404: there are none, that is data.
-      if (optionalCrd && code === 404) return;
-      if (code === 404 && key === 'k8s.namespaces') return;
-      if (code === 401) unauthorized += 1;
-      errors.push({
-        source: 'kubernetes',
-        call: name,
-        affects: [key],
-        message: kubeErrorMessage(err),
-        ...(code ? { code: String(code) } : { code: (err as { code?: string }).code ?? (err as Error).name }),
-        permission: `${verb} ${resource}${resource === 'secrets' || !['nodes', 'persistentvolumes', 'storageclasses', 'customresourcedefinitions', 'namespaces'].includes(resource) ? ` in namespace ${ns}` : ''}`,
-      });
-    } finally {
-      if (key === 'k8s.ingresses') onIngresses(k.ingresses);
+      if (attempt >= 3 || !(code === 429 || (code !== undefined && code >= 500))) throw err;
+      await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
     }
-  };
-  const nsPath = (group: string, resource: string) => `${group}/namespaces/${encodeURIComponent(ns)}/${resource}`;
+  }
+}
 
-  await Promise.all([
-    task('k8s.namespaces', `get namespace ${ns}`, 'namespaces', 'get', async () => {
-      const o = await kubeGet(kc, `/api/v1/namespaces/${encodeURIComponent(ns)}`, {}, { timeoutMs });
-      k.namespaces = [wire(o, 'v1', 'Namespace')];
-    }),
-    task('k8s.nodes', 'list nodes', 'nodes', 'list', async () => {
-      k.nodes = (await listAll('/api/v1/nodes', 'v1', 'Node')).map(trimNode);
-    }),
-    task('k8s.statefulSets', `list statefulsets (${ns})`, 'statefulsets', 'list', async () => {
-      k.statefulSets = await listAll(nsPath('/apis/apps/v1', 'statefulsets'), 'apps/v1', 'StatefulSet');
-    }),
-    task('k8s.daemonSets', `list daemonsets (${ns})`, 'daemonsets', 'list', async () => {
-      k.daemonSets = await listAll(nsPath('/apis/apps/v1', 'daemonsets'), 'apps/v1', 'DaemonSet');
-    }),
-    task('k8s.deployments', `list deployments (${ns})`, 'deployments', 'list', async () => {
-      k.deployments = await listAll(nsPath('/apis/apps/v1', 'deployments'), 'apps/v1', 'Deployment');
-    }),
-    task('k8s.pods', `list pods (${ns})`, 'pods', 'list', async () => {
-      // Only what the checks read: owner, node, phase, readiness.
-      k.pods = (await listAll(nsPath('/api/v1', 'pods'), 'v1', 'Pod')).map(trimPod);
-    }),
-    task('k8s.services', `list services (${ns})`, 'services', 'list', async () => {
-      k.services = await listAll(nsPath('/api/v1', 'services'), 'v1', 'Service');
-    }),
-    task(
-      'k8s.persistentVolumeClaims',
-      `list persistentvolumeclaims (${ns})`,
-      'persistentvolumeclaims',
-      'list',
-      async () => {
-        k.persistentVolumeClaims = await listAll(
-          nsPath('/api/v1', 'persistentvolumeclaims'),
-          'v1',
-          'PersistentVolumeClaim',
-        );
-      },
-    ),
-    task('k8s.persistentVolumes', 'list persistentvolumes', 'persistentvolumes', 'list', async () => {
-      const all = await listAll('/api/v1/persistentvolumes', 'v1', 'PersistentVolume');
-      // Keep the volumes whose claim is in the namespace (the checks follow claim → volume).
-      k.persistentVolumes = all.filter((pv) => pv.spec?.claimRef?.namespace === ns);
-    }),
-    task('k8s.storageClasses', 'list storageclasses', 'storageclasses', 'list', async () => {
-      k.storageClasses = await listAll('/apis/storage.k8s.io/v1/storageclasses', 'storage.k8s.io/v1', 'StorageClass');
-    }),
-    task('k8s.ingresses', `list ingresses (${ns})`, 'ingresses', 'list', async () => {
-      k.ingresses = await listAll(nsPath('/apis/networking.k8s.io/v1', 'ingresses'), 'networking.k8s.io/v1', 'Ingress');
-    }),
-    task(
-      'k8s.customResourceDefinitions',
-      'list customresourcedefinitions',
-      'customresourcedefinitions',
-      'list',
-      async () => {
-        k.customResourceDefinitions = (
-          await listAll(
-            '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
-            'apiextensions.k8s.io/v1',
-            'CustomResourceDefinition',
-          )
-        ).map(trimCrd);
-      },
-    ),
-    task(
-      'k8s.serviceMonitors',
-      `list servicemonitors (${ns})`,
-      'servicemonitors.monitoring.coreos.com',
-      'list',
-      async () => {
-        k.serviceMonitors = await listAll(
-          nsPath('/apis/monitoring.coreos.com/v1', 'servicemonitors'),
-          'monitoring.coreos.com/v1',
-          'ServiceMonitor',
-        );
-      },
-      true,
-    ),
-    task(
-      'k8s.prometheuses',
-      `list prometheuses (${ns})`,
-      'prometheuses.monitoring.coreos.com',
-      'list',
-      async () => {
-        k.prometheuses = await listAll(
-          nsPath('/apis/monitoring.coreos.com/v1', 'prometheuses'),
-          'monitoring.coreos.com/v1',
-          'Prometheus',
-        );
-      },
-      true,
-    ),
-    task(
-      'k8s.targetGroupBindings',
-      `list targetgroupbindings (${ns})`,
-      'targetgroupbindings.elbv2.k8s.aws',
-      'list',
-      async () => {
-        k.targetGroupBindings = await listAll(
-          nsPath('/apis/elbv2.k8s.aws/v1beta1', 'targetgroupbindings'),
-          'elbv2.k8s.aws/v1beta1',
-          'TargetGroupBinding',
-        );
-      },
-      true,
-    ),
-    task('k8s.helmReleases', `list secrets (${ns}, owner=helm,name=${target.release})`, 'secrets', 'list', async () => {
-      const secrets = await listAll(nsPath('/api/v1', 'secrets'), 'v1', 'Secret', {
-        labelSelector: `owner=helm,name=${target.release}`,
-      });
-      k.helmReleases = [];
-      for (const secret of secrets) {
-        try {
-          k.helmReleases.push(decodeReleaseSecret(secret));
-        } catch (err) {
-          errors.push({
-            source: 'kubernetes',
-            call: `decode ${secret.metadata.name}`,
-            affects: ['k8s.helmReleases'],
-            message: (err as Error).message,
-            resource: `Secret/${ns}/${secret.metadata.name}`,
-          });
-        }
-      }
-    }),
-  ]);
+const CLUSTER_SCOPED = ['nodes', 'persistentvolumes', 'storageclasses', 'customresourcedefinitions', 'namespaces'];
+
+interface KubeRead {
+  key: DataKey;
+  /** Resource name as RBAC knows it (`statefulsets`, `servicemonitors.monitoring.coreos.com`). */
+  resource: string;
+  verb: 'get' | 'list';
+  /** The call as it appears in errors, e.g. `list statefulsets (monitoring)`. */
+  name(ns: string, release: string): string;
+  /** Absent is data, not a failure: a custom resource whose CRD is not installed answers 404. */
+  notFoundIsEmpty?: boolean;
+  read(ctx: CollectContext, ns: string): Promise<void>;
+}
+
+function kubeCollector(r: KubeRead): Collector {
   return {
-    kubernetes: k,
-    errors,
-    collected,
-    unauthorized: attempted > 0 && unauthorized === attempted,
-    calls: attempted,
+    key: r.key,
+    source: 'kubernetes',
+    async collect(ctx) {
+      const ns = ctx.hints.namespace;
+      const name = r.name(ns, ctx.hints.release);
+      try {
+        await withRetries(ctx, name, () => r.read(ctx, ns));
+      } catch (err) {
+        if (err instanceof CollectError) throw err;
+        const code = kubeErrorCode(err);
+        if (r.notFoundIsEmpty && code === 404) return;
+        const scoped = r.resource === 'secrets' || !CLUSTER_SCOPED.includes(r.resource);
+        ctx.fail({
+          source: 'kubernetes',
+          call: name,
+          message: kubeErrorMessage(err),
+          code: code ? String(code) : ((err as { code?: string }).code ?? (err as Error).name),
+          permission: `${r.verb} ${r.resource}${scoped ? ` in namespace ${ns}` : ''}`,
+        });
+      }
+    },
   };
+}
+
+const nsPath = (group: string, ns: string, resource: string) =>
+  `${group}/namespaces/${encodeURIComponent(ns)}/${resource}`;
+
+/** A plain list of one kind into one field of the Kubernetes state. */
+function list(
+  key: DataKey,
+  field: keyof Omit<KubernetesState, 'helmReleases'>,
+  spec: {
+    resource: string;
+    group: string;
+    apiVersion: string;
+    kind: string;
+    namespaced: boolean;
+    trim?: (o: K8sObject) => K8sObject;
+    keep?: (o: K8sObject, ns: string) => boolean;
+    notFoundIsEmpty?: boolean;
+  },
+): Collector {
+  const plural = spec.resource.split('.')[0];
+  return kubeCollector({
+    key,
+    resource: spec.resource,
+    verb: 'list',
+    notFoundIsEmpty: spec.notFoundIsEmpty,
+    name: (ns) => (spec.namespaced ? `list ${plural} (${ns})` : `list ${plural}`),
+    async read(ctx, ns) {
+      const path = spec.namespaced ? nsPath(spec.group, ns, plural) : `${spec.group}/${plural}`;
+      let items = await listAll(ctx, path, spec.apiVersion, spec.kind);
+      if (spec.keep) items = items.filter((o) => spec.keep!(o, ns));
+      ctx.parts.kubernetes[field] = spec.trim ? items.map(spec.trim) : items;
+    },
+  });
 }
 
 function trimPod(p: K8sObject): K8sObject {
@@ -280,3 +166,124 @@ function trimCrd(c: K8sObject): K8sObject {
     status: { conditions: c.status?.conditions },
   };
 }
+
+const core = { group: '/api/v1', apiVersion: 'v1' };
+const apps = { group: '/apis/apps/v1', apiVersion: 'apps/v1' };
+const monitoring = { group: '/apis/monitoring.coreos.com/v1', apiVersion: 'monitoring.coreos.com/v1' };
+
+export const kubernetesCollectors: Collector[] = [
+  kubeCollector({
+    key: 'k8s.namespaces',
+    resource: 'namespaces',
+    verb: 'get',
+    // A namespace that does not exist is data (WRK001 says so).
+    notFoundIsEmpty: true,
+    name: (ns) => `get namespace ${ns}`,
+    async read(ctx, ns) {
+      const o = await kubeGet(
+        await ctx.kube(),
+        `/api/v1/namespaces/${encodeURIComponent(ns)}`,
+        {},
+        {
+          timeoutMs: ctx.timeoutMs,
+        },
+      );
+      ctx.parts.kubernetes.namespaces = [wire(o, 'v1', 'Namespace')];
+    },
+  }),
+  list('k8s.nodes', 'nodes', { ...core, resource: 'nodes', kind: 'Node', namespaced: false, trim: trimNode }),
+  list('k8s.statefulSets', 'statefulSets', {
+    ...apps,
+    resource: 'statefulsets',
+    kind: 'StatefulSet',
+    namespaced: true,
+  }),
+  list('k8s.daemonSets', 'daemonSets', { ...apps, resource: 'daemonsets', kind: 'DaemonSet', namespaced: true }),
+  list('k8s.deployments', 'deployments', { ...apps, resource: 'deployments', kind: 'Deployment', namespaced: true }),
+  // Only what the checks read: owner, node, phase, readiness.
+  list('k8s.pods', 'pods', { ...core, resource: 'pods', kind: 'Pod', namespaced: true, trim: trimPod }),
+  list('k8s.services', 'services', { ...core, resource: 'services', kind: 'Service', namespaced: true }),
+  list('k8s.endpoints', 'endpoints', { ...core, resource: 'endpoints', kind: 'Endpoints', namespaced: true }),
+  list('k8s.persistentVolumeClaims', 'persistentVolumeClaims', {
+    ...core,
+    resource: 'persistentvolumeclaims',
+    kind: 'PersistentVolumeClaim',
+    namespaced: true,
+  }),
+  // Keep the volumes whose claim is in the namespace (the checks follow claim → volume).
+  list('k8s.persistentVolumes', 'persistentVolumes', {
+    ...core,
+    resource: 'persistentvolumes',
+    kind: 'PersistentVolume',
+    namespaced: false,
+    keep: (pv, ns) => pv.spec?.claimRef?.namespace === ns,
+  }),
+  list('k8s.storageClasses', 'storageClasses', {
+    group: '/apis/storage.k8s.io/v1',
+    apiVersion: 'storage.k8s.io/v1',
+    resource: 'storageclasses',
+    kind: 'StorageClass',
+    namespaced: false,
+  }),
+  list('k8s.ingresses', 'ingresses', {
+    group: '/apis/networking.k8s.io/v1',
+    apiVersion: 'networking.k8s.io/v1',
+    resource: 'ingresses',
+    kind: 'Ingress',
+    namespaced: true,
+  }),
+  list('k8s.customResourceDefinitions', 'customResourceDefinitions', {
+    group: '/apis/apiextensions.k8s.io/v1',
+    apiVersion: 'apiextensions.k8s.io/v1',
+    resource: 'customresourcedefinitions',
+    kind: 'CustomResourceDefinition',
+    namespaced: false,
+    trim: trimCrd,
+  }),
+  list('k8s.serviceMonitors', 'serviceMonitors', {
+    ...monitoring,
+    resource: 'servicemonitors.monitoring.coreos.com',
+    kind: 'ServiceMonitor',
+    namespaced: true,
+    notFoundIsEmpty: true,
+  }),
+  list('k8s.prometheuses', 'prometheuses', {
+    ...monitoring,
+    resource: 'prometheuses.monitoring.coreos.com',
+    kind: 'Prometheus',
+    namespaced: true,
+    notFoundIsEmpty: true,
+  }),
+  list('k8s.targetGroupBindings', 'targetGroupBindings', {
+    group: '/apis/elbv2.k8s.aws/v1beta1',
+    apiVersion: 'elbv2.k8s.aws/v1beta1',
+    resource: 'targetgroupbindings.elbv2.k8s.aws',
+    kind: 'TargetGroupBinding',
+    namespaced: true,
+    notFoundIsEmpty: true,
+  }),
+  kubeCollector({
+    key: 'k8s.helmReleases',
+    resource: 'secrets',
+    verb: 'list',
+    name: (ns, release) => `list secrets (${ns}, owner=helm,name=${release})`,
+    async read(ctx, ns) {
+      const secrets = await listAll(ctx, nsPath('/api/v1', ns, 'secrets'), 'v1', 'Secret', {
+        labelSelector: `owner=helm,name=${ctx.hints.release}`,
+      });
+      ctx.parts.kubernetes.helmReleases = [];
+      for (const secret of secrets) {
+        try {
+          ctx.parts.kubernetes.helmReleases.push(decodeReleaseSecret(secret));
+        } catch (err) {
+          ctx.fail({
+            source: 'kubernetes',
+            call: `decode ${secret.metadata.name}`,
+            message: (err as Error).message,
+            resource: `Secret/${ns}/${secret.metadata.name}`,
+          });
+        }
+      }
+    },
+  }),
+];

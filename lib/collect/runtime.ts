@@ -7,6 +7,7 @@ import { describeHttpError, httpGet } from '../adapters/http';
 import { PROMQL } from '../snapshot/queries';
 import type { HttpProbe, RuntimeState } from '../snapshot/types';
 import { parse as parseYaml } from 'yaml';
+import type { Collector } from './types';
 
 export interface RuntimeOptions {
   prometheusUrl?: string;
@@ -157,3 +158,40 @@ export async function collectRuntime(opts: RuntimeOptions): Promise<{ runtime: R
   await Promise.all(jobs);
   return { runtime, calls };
 }
+
+/** Prometheus and Grafana as users reach them: one collector each. */
+export const runtimeCollectors: Collector[] = [
+  {
+    key: 'runtime.prometheus',
+    source: 'prometheus',
+    unavailable: ({ hints }) =>
+      hints.prometheusUrl ? undefined : 'Prometheus was not probed (live runs only; give --prometheus-url or --domain)',
+    async collect(ctx) {
+      const { runtime, calls } = await collectRuntime({
+        prometheusUrl: ctx.hints.prometheusUrl,
+        timeoutMs: ctx.timeoutMs,
+        prometheus: true,
+        grafana: false,
+      });
+      ctx.count('http', calls);
+      ctx.parts.runtime.prometheus = runtime.prometheus;
+    },
+  },
+  {
+    key: 'runtime.grafana',
+    source: 'grafana',
+    unavailable: ({ hints }) =>
+      hints.grafanaUrl ? undefined : 'Grafana was not probed (live runs only; give --grafana-url or --domain)',
+    async collect(ctx) {
+      const { runtime, calls } = await collectRuntime({
+        grafanaUrl: ctx.hints.grafanaUrl,
+        grafanaToken: ctx.env.GRAFANA_TOKEN,
+        timeoutMs: ctx.timeoutMs,
+        prometheus: false,
+        grafana: true,
+      });
+      ctx.count('http', calls);
+      ctx.parts.runtime.grafana = runtime.grafana;
+    },
+  },
+];

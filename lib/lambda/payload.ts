@@ -1,5 +1,5 @@
 /** The verify function's invoke payload (direct invoke or the schedule's constant input). */
-import { FAMILIES, type Family, type Severity } from '../checks/types';
+import type { Severity } from '../checks/types';
 import { ConfigError } from '../errors';
 import type { NotifyMode } from '../notify';
 
@@ -9,8 +9,9 @@ export interface VerifyPayload {
   region?: string;
   /** A role to assume for a cluster in another account (must be one the function may assume). */
   roleArn?: string;
-  checks?: Family[];
-  skip?: Family[];
+  /** Families, validated with the CLI's flags by lib/verify/request.ts. */
+  checks?: string | string[];
+  skip?: string | string[];
   failOn?: Severity;
   notify?: NotifyMode;
 }
@@ -18,18 +19,6 @@ export interface VerifyPayload {
 const KEYS = ['cluster', 'region', 'roleArn', 'checks', 'skip', 'failOn', 'notify'];
 // Fields EventBridge adds to a scheduled event when no constant input is configured.
 const EVENT_KEYS = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'];
-
-function families(v: unknown, key: string): Family[] {
-  const list = typeof v === 'string' ? v.split(',').map((s) => s.trim()) : v;
-  if (!Array.isArray(list) || !list.every((x) => typeof x === 'string'))
-    throw new ConfigError(`payload.${key} must be a list of check families`);
-  const bad = list.filter((x) => !(FAMILIES as readonly string[]).includes(x));
-  if (bad.length)
-    throw new ConfigError(
-      `payload.${key}: unknown check famil${bad.length > 1 ? 'ies' : 'y'} ${bad.join(', ')} (known: ${FAMILIES.join(', ')})`,
-    );
-  return list as Family[];
-}
 
 export function parseVerifyPayload(event: unknown): VerifyPayload {
   if (event === null || event === undefined) return {};
@@ -57,8 +46,13 @@ export function parseVerifyPayload(event: unknown): VerifyPayload {
       throw new ConfigError('payload.roleArn must be an IAM role ARN');
     out.roleArn = e.roleArn;
   }
-  if (e.checks !== undefined) out.checks = families(e.checks, 'checks');
-  if (e.skip !== undefined) out.skip = families(e.skip, 'skip');
+  for (const k of ['checks', 'skip'] as const) {
+    const v = e[k];
+    if (v === undefined) continue;
+    if (typeof v !== 'string' && !(Array.isArray(v) && v.every((x) => typeof x === 'string')))
+      throw new ConfigError(`payload.${k} must be a list of check families`);
+    out[k] = v as string | string[];
+  }
   if (e.failOn !== undefined) {
     if (e.failOn !== 'critical' && e.failOn !== 'warning')
       throw new ConfigError('payload.failOn must be "critical" or "warning"');

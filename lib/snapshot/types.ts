@@ -275,6 +275,8 @@ export interface Snapshot {
   runtime: RuntimeState;
   heartbeat?: HeartbeatState;
   errors: CollectionError[];
+  /** Parts the plan asked for that this session could not collect, with the reason (no URL, no store). */
+  unavailable?: Partial<Record<DataKey, string>>;
   /** Calls made, by service, for the record (`{ kubernetes: 17, elbv2: 6, … }`). */
   stats?: { apiCalls: Record<string, number>; durationMs: number };
 }

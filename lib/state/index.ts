@@ -20,3 +20,8 @@ export function openStateStore(spec: string | undefined): StateStore {
   }
   return new FileStore(spec);
 }
+
+/** The Lambdas' store: the DynamoDB table named by STATE_TABLE (unset: in memory, for local runs). */
+export function stateStoreFromEnv(env: NodeJS.ProcessEnv): StateStore {
+  return openStateStore(env.STATE_TABLE ? `dynamodb:${env.STATE_TABLE}` : undefined);
+}

@@ -10,7 +10,7 @@ import type { DataKey } from '../snapshot/types';
 export interface Plan {
   families: Family[];
   checks: readonly Check[];
-  /** The snapshot parts the checks read (collection adds what the collectors of these need). */
+  /** The snapshot parts the checks read, `requires` and `uses` (collection adds what their collectors need). */
   inputs: Set<DataKey>;
 }
 
@@ -21,5 +21,9 @@ export function selectedFamilies(checks?: readonly Family[], skip?: readonly Fam
 
 export function planFor(families: readonly Family[], registry: readonly Check[] = allChecks): Plan {
   const checks = registry.filter((c) => families.includes(c.family));
-  return { families: [...families], checks, inputs: new Set(checks.flatMap((c) => c.requires)) };
+  return {
+    families: [...families],
+    checks,
+    inputs: new Set(checks.flatMap((c) => [...c.requires, ...(c.uses ?? [])])),
+  };
 }

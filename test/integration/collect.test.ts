@@ -2,6 +2,7 @@
  * Live collection against the loopback fakes: the real AWS SDK v3 clients and the real
  * @kubernetes/client-node, over HTTP(S), authenticated with a real EKS token.
  */
+import { planFor } from '../../lib/verify/plan';
 import { allChecks } from '../../lib/checks';
 import { runChecks } from '../../lib/checks/run';
 import { FAMILIES } from '../../lib/checks/types';
@@ -11,7 +12,7 @@ import { LAB_CERT_ARN, labExpected } from '../support/factories/expected';
 import { LAB_HINTS, startLabFakes, useEnv, type LabFakes } from '../support/fakes/lab';
 
 const HINTS = LAB_HINTS;
-const OPTS = { families: [...FAMILIES], callTimeoutMs: 2_000 };
+const OPTS = { inputs: planFor([...FAMILIES]).inputs, callTimeoutMs: 2_000 };
 const TARGET = { mode: 'eks' as const, cluster: 'myeks', region: 'ap-northeast-2' };
 
 let lab: LabFakes;
@@ -92,9 +93,12 @@ describe('live collection on the healthy lab', () => {
   });
 
   it('collects only what the selected families read', async () => {
-    const s = await collectLive(TARGET, HINTS, { ...OPTS, families: ['certificate'] });
-    expect(s.collected).toEqual(['k8s.helmReleases', 'aws.certificates']);
+    const s = await collectLive(TARGET, HINTS, { ...OPTS, inputs: planFor(['certificate']).inputs });
+    expect(s.collected).toEqual(['aws.certificates']);
     expect(lab.aws.count('elbv2')).toBe(0);
+    // Kubernetes access is opened on the first Kubernetes read: none here, so no DescribeCluster either.
+    expect(lab.aws.count('eks')).toBe(0);
+    expect(lab.kube.requests).toEqual([]);
   });
 });
 

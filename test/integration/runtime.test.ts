@@ -7,7 +7,10 @@ import { allChecks } from '../../lib/checks';
 import { runChecks } from '../../lib/checks/run';
 import type { Result } from '../../lib/checks/types';
 import { collectRuntime } from '../../lib/collect/runtime';
-import { verify } from '../../lib/verify';
+import { openLiveSession } from '../../lib/collect';
+import { parseVerifyRequest, verify } from '../../lib/verify';
+import { labKubernetesState } from '../support/factories/k8s';
+import { startLabFakes, useEnv } from '../support/fakes/lab';
 import type { ExpectedState } from '../../lib/expected/types';
 import type { RuntimeState, Snapshot } from '../../lib/snapshot/types';
 import { labExpected } from '../support/factories/expected';
@@ -168,33 +171,37 @@ describe('runtime checks on a real Prometheus', () => {
 });
 
 describe('runtime checks in a live verify whose expectation comes from the Helm release', () => {
-  it('probes Prometheus at the URL derived after collection (no --values, no --prometheus-url)', async () => {
-    const s = labSnapshot();
-    s.source = 'eks';
-    s.collected = s.collected.filter((k) => !k.startsWith('runtime.'));
+  it('probes Prometheus at the URL the release values give (no --values, no --prometheus-url)', async () => {
     // The deployed release's values point the ingress host at the healthy test Prometheus.
     const url = new URL(healthy.url);
-    s.kubernetes.helmReleases[1].config = {
+    const kubernetes = labKubernetesState();
+    kubernetes.helmReleases[1].config = {
       prometheus: {
         prometheusSpec: { retention: '5d', retentionSize: '10GiB', scrapeInterval: '1s', evaluationInterval: '1s' },
         ingress: { enabled: true, hosts: [url.host] },
       },
       defaultRules: { create: true },
     };
-    const out = await verify(
-      {
-        source: { target: { mode: 'eks', cluster: 'myeks', region: 'ap-northeast-2' } },
-        valuesFiles: [],
-        sets: [],
-        env: {},
-        prometheusUrl: undefined,
-        checks: ['prometheus'],
-      },
-      { collect: async () => s },
-    );
-    // https://<host> is the default; the test Prometheus speaks plain HTTP, so the probe reports a TLS/protocol error — proving it was probed at the derived URL.
-    const prm1 = out.report.results.find((r) => r.code === 'PRM001');
-    expect(prm1?.message).toContain(`https://${url.host}/-/ready`);
-    expect(out.snapshot.collected).toContain('runtime.prometheus');
+    const lab = await startLabFakes({ kubernetes });
+    const restore = useEnv(lab.env);
+    try {
+      const out = await verify(
+        parseVerifyRequest({ cluster: 'myeks', region: 'ap-northeast-2', checks: ['prometheus'] }),
+        {
+          openSession: openLiveSession,
+        },
+      );
+      // https://<host> is the default; the test Prometheus speaks plain HTTP, so the probe reports a
+      // TLS/protocol error — proving it was probed at the URL derived from the release.
+      const prm1 = out.report.results.find((r) => r.code === 'PRM001');
+      expect(prm1?.message).toContain(`https://${url.host}/-/ready`);
+      // PRM003 uses the node list when there is one.
+      expect(out.snapshot.collected).toEqual(['k8s.nodes', 'k8s.helmReleases', 'runtime.prometheus']);
+      // The release was read once, before the plan; nothing else of the cluster was.
+      expect(lab.kube.requests.filter((r) => r.path.endsWith('/secrets'))).toHaveLength(1);
+    } finally {
+      restore();
+      await lab.stop();
+    }
   });
 });
