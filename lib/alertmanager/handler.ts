@@ -7,7 +7,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { StateStore } from '../state/types';
 import { ConflictError } from '../state/types';
-import { clusterOf, groupSeverity, notificationKey, slackMessage, snsMessage } from './format';
+import { alertName, clusterOf, groupSeverity, notificationKey, slackMessage, snsMessage } from './format';
 import { PayloadError, validatePayload, type AmPayload } from './schema';
 
 export interface WebhookRequest {
@@ -33,11 +33,22 @@ export interface WebhookDeps {
   publishSns?: (m: { subject: string; message: string; attributes: Record<string, string> }) => Promise<unknown>;
   defaultCluster: string;
   maxBodyBytes: number;
+  /**
+   * How long after a delivery the same notification counts as Alertmanager retrying it (not
+   * posted again); after it, the same notification is a `repeat_interval` reminder and is posted.
+   */
+  dedupWindowSeconds?: number;
   now?: () => Date;
   log?: (entry: Record<string, unknown>) => void;
 }
 
-export const DELIVERY_TTL_SECONDS = 7 * 24 * 3600;
+/**
+ * Alertmanager retries a failed notification only inside one flush, which lasts the group's
+ * `group_interval` (at least 10 s); its default `group_interval` is 5 minutes. Repeats come
+ * `repeat_interval` (default 4 h) after the last successful one.
+ */
+export const DEFAULT_DEDUP_WINDOW_SECONDS = 300;
+/** How long a claim ("sending") blocks another delivery of the same notification. */
 const CLAIM_SECONDS = 60;
 
 function json(statusCode: number, doc: Record<string, unknown>): WebhookResponse {
@@ -64,23 +75,31 @@ export function credentialMatches(header: string | undefined, secret: string): b
 
 type DeliveryState = { state: 'sending' | 'sent'; at: string };
 
-/** Delivers to one destination at most once: claim, send, mark sent; a failed send releases the claim. */
+/**
+ * Delivers one notification to one destination: claim, send, mark sent; a failed send releases the
+ * claim. The same notification within `windowSeconds` of its delivery is a retry and is not sent
+ * again; after the window it is a repeat reminder and is sent.
+ */
 async function deliverOnce(
   store: StateStore,
   key: string,
-  now: Date,
+  clock: () => Date,
+  windowSeconds: number,
   send: () => Promise<unknown>,
 ): Promise<'sent' | 'duplicate' | 'busy'> {
+  const now = clock();
   const cur = await store.get<DeliveryState>(key);
-  if (cur?.value.state === 'sent') return 'duplicate';
-  const claimedAt = cur?.value.at ? Date.parse(cur.value.at) : 0;
-  if (cur?.value.state === 'sending' && now.getTime() - claimedAt < CLAIM_SECONDS * 1000) return 'busy';
+  const at = cur?.value.at ? Date.parse(cur.value.at) : 0;
+  const age = now.getTime() - at;
+  if (cur?.value.state === 'sent' && age < windowSeconds * 1000) return 'duplicate';
+  if (cur?.value.state === 'sending' && age < CLAIM_SECONDS * 1000) return 'busy';
+  const claimTtl = Math.max(windowSeconds, CLAIM_SECONDS);
   let version: number;
   try {
     version = await store.put<DeliveryState>(
       key,
       { state: 'sending', at: now.toISOString() },
-      { expectedVersion: cur?.version ?? 0, ttlSeconds: DELIVERY_TTL_SECONDS },
+      { expectedVersion: cur?.version ?? 0, ttlSeconds: claimTtl },
     );
   } catch (err) {
     if (err instanceof ConflictError) return 'busy';
@@ -94,21 +113,23 @@ async function deliverOnce(
       .put<DeliveryState>(
         key,
         { state: 'sending', at: new Date(0).toISOString() },
-        { expectedVersion: version, ttlSeconds: DELIVERY_TTL_SECONDS },
+        { expectedVersion: version, ttlSeconds: claimTtl },
       )
       .catch(() => undefined);
     throw err;
   }
+  // The window starts when the send succeeded: retries come after Alertmanager saw an answer.
   await store.put<DeliveryState>(
     key,
-    { state: 'sent', at: now.toISOString() },
-    { expectedVersion: version, ttlSeconds: DELIVERY_TTL_SECONDS },
+    { state: 'sent', at: clock().toISOString() },
+    { expectedVersion: version, ttlSeconds: windowSeconds },
   );
   return 'sent';
 }
 
 export async function handleWebhook(req: WebhookRequest, deps: WebhookDeps): Promise<WebhookResponse> {
-  const now = deps.now?.() ?? new Date();
+  const clock = deps.now ?? (() => new Date());
+  const now = clock();
   const log = deps.log ?? (() => {});
   if (req.method === 'GET' && req.path.endsWith('/healthz')) return json(200, { ok: true });
   if (!req.path.endsWith('/alertmanager')) return json(404, { error: `no route for ${req.method} ${req.path}` });
@@ -157,6 +178,7 @@ export async function handleWebhook(req: WebhookRequest, deps: WebhookDeps): Pro
   }
 
   const key = notificationKey(forward);
+  const window = deps.dedupWindowSeconds ?? DEFAULT_DEDUP_WINDOW_SECONDS;
   const severity = groupSeverity(forward);
   const outcomes: Record<string, string> = {};
   const failures: string[] = [];
@@ -171,7 +193,7 @@ export async function handleWebhook(req: WebhookRequest, deps: WebhookDeps): Pro
   await Promise.all(
     destinations.map(async ([name, send]) => {
       try {
-        outcomes[name] = await deliverOnce(deps.store, `delivery#${key}#${name}`, now, send);
+        outcomes[name] = await deliverOnce(deps.store, `delivery#${key}#${name}`, clock, window, send);
         if (outcomes[name] === 'busy') failures.push(`${name}: a delivery of this notification is in progress`);
       } catch (err) {
         outcomes[name] = 'failed';
@@ -182,6 +204,7 @@ export async function handleWebhook(req: WebhookRequest, deps: WebhookDeps): Pro
   log({
     event: 'notification',
     cluster,
+    alertname: alertName(forward),
     status: forward.status,
     severity,
     alerts: forward.alerts.length,

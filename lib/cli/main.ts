@@ -250,18 +250,22 @@ export function buildProgram(io: CliIO, setResult: (p: Promise<number>) => void)
     .requiredOption('--port <port>', 'port to listen on')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--state <store>', 'idempotency/heartbeat store: FILE or dynamodb:TABLE (default: memory)')
-    .action((flags: { port: string; host: string; state?: string }) => {
+    .option(
+      '--dedup-window <seconds>',
+      'a notification seen again within this many seconds of its delivery is a retry and is not posted again (default 300, or ALERTMANAGER_DEDUP_WINDOW_SECONDS)',
+    )
+    .action((flags: { port: string; host: string; state?: string; dedupWindow?: string }) => {
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new UsageError(`--port ${flags.port}: expected a port number`);
-      let serve: { serveCommand: (o: { port: number; host?: string; state?: string }) => Promise<number> };
+      let serve: typeof import('./serve');
       try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         serve = require('./serve');
       } catch {
         throw new UsageError('serve is not available in this build of stackcheck');
       }
-      setResult(serve.serveCommand({ port, host: flags.host, state: flags.state }));
+      setResult(serve.serveCommand({ port, host: flags.host, state: flags.state, dedupWindow: flags.dedupWindow }));
     });
   return program;
 }

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createWebhookHandler } from '../alertmanager/lambda';
-import { webhookDepsFromEnv, DEFAULT_MAX_BODY } from '../alertmanager/config';
+import { webhookDepsFromEnv, parseDedupWindow, DEFAULT_MAX_BODY } from '../alertmanager/config';
 import type { WebhookDeps } from '../alertmanager/handler';
 import { toApiGatewayEvent } from '../http/apigw';
 import { openStateStore } from '../state';
@@ -16,6 +16,8 @@ export interface ServeOptions {
   port: number;
   host?: string;
   state?: string;
+  /** `--dedup-window SECONDS` (wins over ALERTMANAGER_DEDUP_WINDOW_SECONDS). */
+  dedupWindow?: string;
   store?: StateStore;
   env?: NodeJS.ProcessEnv;
   /** Override dependencies (tests). */
@@ -51,6 +53,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const env = opts.env ?? process.env;
   const store = opts.store ?? openStateStore(opts.state);
   const deps: WebhookDeps = { ...(await webhookDepsFromEnv(env, store)), ...opts.deps };
+  if (opts.dedupWindow !== undefined) deps.dedupWindowSeconds = parseDedupWindow(opts.dedupWindow, '--dedup-window');
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const handler = createWebhookHandler(
     async () => deps,
@@ -95,7 +98,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   };
 }
 
-export async function serveCommand(opts: { port: number; host?: string; state?: string }): Promise<number> {
+export async function serveCommand(opts: {
+  port: number;
+  host?: string;
+  state?: string;
+  dedupWindow?: string;
+}): Promise<number> {
   const running = await startServer(opts);
   process.stderr.write(
     `stackcheck serve: listening on ${running.url} (POST /alertmanager, GET /healthz; state: ${running.store.kind})\n`,

@@ -22,6 +22,15 @@ let serve: RunningServer;
 let am: Peer;
 let prom: Peer;
 const serveLog: string[] = [];
+/** The receiver's own log entries (one per notification, with what each destination got). */
+const events: Array<Record<string, unknown>> = [];
+/*
+ * The deduplication window is 4 s here (default 300 s): shorter than the RepeatAlert route's
+ * repeat_interval of 6 s, so each reminder is a fresh delivery, and longer than the wait between
+ * Alertmanager's first attempt and its retry (its backoff starts at 0.5 s ± 50 %), so the retry of
+ * a notification that failed only at Slack does not post it to SNS twice.
+ */
+const DEDUP_WINDOW_SECONDS = 4;
 const store = new MemoryStore();
 let restoreEnv = () => {};
 
@@ -52,7 +61,9 @@ beforeAll(async () => {
       SLACK_WEBHOOK_URL: slack.url,
       SNS_TOPIC_ARN: TOPIC,
       STACKCHECK_CLUSTER: 'myeks',
+      ALERTMANAGER_DEDUP_WINDOW_SECONDS: String(DEDUP_WINDOW_SECONDS),
     },
+    deps: { log: (e) => events.push(e) },
     log: (l) => serveLog.push(l),
   });
   am = await startAlertmanager(`
@@ -65,6 +76,11 @@ route:
   routes:
   - receiver: wrong-token
     matchers: [ 'alertname="BadTokenAlert"' ]
+  - receiver: stackcheck
+    matchers: [ 'alertname="RepeatAlert"' ]
+    group_wait: 1s
+    group_interval: 1s
+    repeat_interval: 6s
 receivers:
 - name: stackcheck
   webhook_configs:
@@ -144,6 +160,26 @@ describe('webhook end to end with real Prometheus and Alertmanager', () => {
     expect(aws.published().filter((m) => m.attributes.alertname === 'BadTokenAlert')).toEqual([]);
   }, 40_000);
 
+  it('posts every repeat_interval reminder of a continuously firing alert', async () => {
+    await setRules(['E2EFiring', 'BadTokenAlert', 'RepeatAlert']);
+    const posts = await waitFor(
+      'three Slack posts of RepeatAlert (one per repeat_interval of 6 s)',
+      () => {
+        const found = slack.find('[FIRING:1] RepeatAlert');
+        return found.length >= 3 ? found : undefined;
+      },
+      60_000,
+    );
+    // Every notification Alertmanager sent for it was delivered, none swallowed as a duplicate.
+    const notes = events.filter((e) => e.alertname === 'RepeatAlert' && e.status === 'firing');
+    expect(notes.length).toBeGreaterThanOrEqual(posts.length);
+    expect(notes.map((e) => e.outcomes)).toEqual(notes.map(() => ({ slack: 'sent', sns: 'sent' })));
+    expect(
+      aws.published().filter((m) => m.attributes.alertname === 'RepeatAlert' && m.attributes.status === 'firing')
+        .length,
+    ).toBeGreaterThanOrEqual(3);
+  }, 70_000);
+
   it('forwards the resolved notification when the alert stops firing', async () => {
     await setRules(['BadTokenAlert']);
     const post = await waitFor('the resolved Slack post', () => slack.find('[RESOLVED:1] E2EFiring')[0], 30_000);
@@ -153,16 +189,20 @@ describe('webhook end to end with real Prometheus and Alertmanager', () => {
     );
   }, 40_000);
 
-  it('answers 5xx during a Slack outage, and Alertmanager’s retry then delivers exactly once', async () => {
-    slack.status = 503;
+  it('answers 5xx during a Slack outage, and Alertmanager’s retry then posts exactly once', async () => {
+    // Slack fails every attempt of the receiver's first try (3 attempts), then recovers.
+    slack.failNext('OutageAlert', 3, 503);
     await setRules(['BadTokenAlert', 'OutageAlert']);
     await waitFor('a 502 from the receiver', () => serveLog.some((l) => / 502 /.test(l)) || undefined, 30_000);
-    expect(slack.find('OutageAlert')).toEqual([]);
-    slack.status = 200;
     await waitFor('the Slack post after the outage', () => slack.find('[FIRING:1] OutageAlert')[0], 40_000);
     // Give Alertmanager time to retry anything it still considers pending.
     await new Promise((r) => setTimeout(r, 4_000));
     expect(slack.find('[FIRING:1] OutageAlert')).toHaveLength(1);
+    const notes = events.filter((e) => e.alertname === 'OutageAlert' && e.status === 'firing');
+    expect(notes.map((e) => e.outcomes)).toEqual([
+      { slack: 'failed', sns: 'sent' },
+      { slack: 'sent', sns: 'duplicate' },
+    ]);
     expect(
       aws.published().filter((m) => m.attributes.alertname === 'OutageAlert' && m.attributes.status === 'firing'),
     ).toHaveLength(1);

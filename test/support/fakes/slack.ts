@@ -10,6 +10,8 @@ export class SlackCapture {
   readonly attempts: number[] = [];
   /** Status to answer with (200 = healthy); 429 adds Retry-After. */
   status = 200;
+  /** Posts whose `text` contains `match` are answered `status` this many more times (an outage of one notification). */
+  private failing: { match: string; times: number; status: number } | undefined;
   private server?: Server;
   url = '';
 
@@ -18,20 +20,31 @@ export class SlackCapture {
       const chunks: Buffer[] = [];
       req.on('data', (c) => chunks.push(c));
       req.on('end', () => {
-        this.attempts.push(this.status);
-        if (this.status !== 200) {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as SlackCapture['posts'][number]['body'];
+        let status = this.status;
+        if (this.failing && this.failing.times > 0 && (body.text ?? '').includes(this.failing.match)) {
+          this.failing.times--;
+          status = this.failing.status;
+        }
+        this.attempts.push(status);
+        if (status !== 200) {
           res
-            .writeHead(this.status, this.status === 429 ? { 'retry-after': '1' } : {})
-            .end(this.status === 429 ? 'rate_limited' : 'service_unavailable');
+            .writeHead(status, status === 429 ? { 'retry-after': '1' } : {})
+            .end(status === 429 ? 'rate_limited' : 'service_unavailable');
           return;
         }
-        this.posts.push({ path: req.url ?? '/', body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+        this.posts.push({ path: req.url ?? '/', body });
         res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
       });
     });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/services/T000/B000/test-secret-slack-path`;
     return this.url;
+  }
+
+  /** Fails the next `times` posts that mention `match` with `status`, then recovers. */
+  failNext(match: string, times: number, status = 503): void {
+    this.failing = { match, times, status };
   }
 
   /** Posts whose header mentions the text (alert name, status). */

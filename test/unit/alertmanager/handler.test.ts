@@ -6,6 +6,7 @@ import {
   type WebhookDeps,
   type WebhookRequest,
 } from '../../../lib/alertmanager/handler';
+import { parseDedupWindow, webhookDepsFromEnv } from '../../../lib/alertmanager/config';
 import { validatePayload } from '../../../lib/alertmanager/schema';
 import { MemoryStore } from '../../../lib/state/memory';
 import { amPayload } from './payloads';
@@ -180,6 +181,107 @@ describe('webhook: forwarding exactly once', () => {
       deps,
     );
     expect(slack[0].url).toBe('https://hooks.slack.com/services/CRIT');
+  });
+});
+
+describe('webhook: Alertmanager retries are posted once, repeat reminders again', () => {
+  function clocked(windowSeconds?: number) {
+    let t = Date.parse('2026-11-24T10:00:00Z');
+    const store = new MemoryStore(() => t);
+    const s = setup({ store, now: () => new Date(t), ...(windowSeconds ? { dedupWindowSeconds: windowSeconds } : {}) });
+    return { ...s, advance: (seconds: number) => (t += seconds * 1000) };
+  }
+
+  it('posts every repeat_interval reminder of a firing alert (the same notification after the window)', async () => {
+    const { deps, slack, sns, advance } = clocked();
+    const outcomes: unknown[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await handleWebhook(req(amPayload()), deps);
+      expect(r.statusCode).toBe(200);
+      outcomes.push(JSON.parse(r.body).outcomes);
+      advance(4 * 3600); // Alertmanager's default repeat_interval
+    }
+    expect(outcomes).toEqual(Array(3).fill({ slack: 'sent', sns: 'sent' }));
+    expect(slack).toHaveLength(3);
+    expect(sns).toHaveLength(3);
+  });
+
+  it('treats the same notification within the default window (5 minutes) as a retry', async () => {
+    const { deps, slack, advance } = clocked();
+    await handleWebhook(req(amPayload()), deps);
+    advance(299);
+    expect(JSON.parse((await handleWebhook(req(amPayload()), deps)).body).outcomes).toEqual({
+      slack: 'duplicate',
+      sns: 'duplicate',
+    });
+    advance(1);
+    expect(JSON.parse((await handleWebhook(req(amPayload()), deps)).body).outcomes).toEqual({
+      slack: 'sent',
+      sns: 'sent',
+    });
+    expect(slack).toHaveLength(2);
+  });
+
+  it('honours a configured window', async () => {
+    const { deps, slack, advance } = clocked(3);
+    await handleWebhook(req(amPayload()), deps);
+    advance(2);
+    await handleWebhook(req(amPayload()), deps);
+    expect(slack).toHaveLength(1);
+    advance(3);
+    await handleWebhook(req(amPayload()), deps);
+    expect(slack).toHaveLength(2);
+  });
+
+  it('starts the window when the send succeeded, so a slow send is not repeated by the retry after it', async () => {
+    const { deps, slack, advance } = clocked(10);
+    const post = deps.postSlack;
+    deps.postSlack = async (u, m) => {
+      advance(8); // Slack took 8 s to answer; Alertmanager timed out and will retry
+      await post(u, m);
+    };
+    await handleWebhook(req(amPayload()), deps);
+    advance(5); // 13 s after the first attempt, 5 s after the post
+    expect(JSON.parse((await handleWebhook(req(amPayload()), deps)).body).outcomes.slack).toBe('duplicate');
+    expect(slack).toHaveLength(1);
+  });
+
+  it('posts once after a Slack outage: the retry redoes Slack only, SNS is a duplicate', async () => {
+    const { deps, slack, sns, advance } = clocked();
+    let down = true;
+    const post = deps.postSlack;
+    deps.postSlack = async (u, m) => {
+      if (down) throw new Error('Slack answered 503 (service_unavailable); gave up after 3 attempts');
+      await post(u, m);
+    };
+    expect((await handleWebhook(req(amPayload()), deps)).statusCode).toBe(502);
+    advance(1);
+    expect((await handleWebhook(req(amPayload()), deps)).statusCode).toBe(502);
+    down = false;
+    advance(2);
+    const ok = await handleWebhook(req(amPayload()), deps);
+    expect(JSON.parse(ok.body).outcomes).toEqual({ slack: 'sent', sns: 'duplicate' });
+    advance(1);
+    expect(JSON.parse((await handleWebhook(req(amPayload()), deps)).body).outcomes).toEqual({
+      slack: 'duplicate',
+      sns: 'duplicate',
+    });
+    expect(slack).toHaveLength(1);
+    expect(sns).toHaveLength(1);
+  });
+
+  it('reads the window from ALERTMANAGER_DEDUP_WINDOW_SECONDS and rejects nonsense naming the variable', async () => {
+    const env = { ALERTMANAGER_TOKEN: TOKEN };
+    expect((await webhookDepsFromEnv(env, new MemoryStore())).dedupWindowSeconds).toBe(300);
+    expect(
+      (await webhookDepsFromEnv({ ...env, ALERTMANAGER_DEDUP_WINDOW_SECONDS: '30' }, new MemoryStore()))
+        .dedupWindowSeconds,
+    ).toBe(30);
+    for (const bad of ['0', '-5', '1.5', 'five', '86401'])
+      await expect(
+        webhookDepsFromEnv({ ...env, ALERTMANAGER_DEDUP_WINDOW_SECONDS: bad }, new MemoryStore()),
+      ).rejects.toThrow(/ALERTMANAGER_DEDUP_WINDOW_SECONDS .*whole seconds/);
+    expect(() => parseDedupWindow('abc', '--dedup-window')).toThrow(/--dedup-window "abc"/);
   });
 });
 
