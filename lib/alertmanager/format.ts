@@ -1,5 +1,6 @@
 /** Alertmanager notification → Slack Block Kit message and SNS message (pure). */
 import { createHash } from 'node:crypto';
+import { mrkdwn, mrkdwnLink } from '../util/mrkdwn';
 import type { AmAlert, AmPayload } from './schema';
 
 export const SLACK_MAX_BLOCKS = 50;
@@ -17,10 +18,6 @@ const COLOR: Record<string, string> = {
 
 export function cut(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
-}
-
-function slackEscape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** The most severe severity label among the alerts (or commonLabels), `none` if unlabelled. */
@@ -61,16 +58,17 @@ export function title(p: AmPayload, cluster: string): string {
   return `[${p.status.toUpperCase()}:${n}] ${alertName(p)} (${cluster})`;
 }
 
+/** Text from the alert (labels, annotations, times) is escaped; links only from http(s) URLs. */
 function alertSection(a: AmAlert, p: AmPayload): string {
   const l = a.labels;
   const lines = [
-    `${a.status === 'firing' ? '🔥' : '✅'} *${slackEscape(l.alertname ?? 'alert')}*${l.severity ? ` · ${slackEscape(l.severity)}` : ''}${l.namespace ? ` · ns \`${slackEscape(l.namespace)}\`` : ''}${l.cluster ? ` · cluster \`${slackEscape(l.cluster)}\`` : ''}`,
-    a.annotations.summary ? slackEscape(a.annotations.summary) : '',
-    a.annotations.description ? `_${slackEscape(a.annotations.description)}_` : '',
+    `${a.status === 'firing' ? '🔥' : '✅'} *${mrkdwn(l.alertname ?? 'alert')}*${l.severity ? ` · ${mrkdwn(l.severity)}` : ''}${l.namespace ? ` · ns \`${mrkdwn(l.namespace)}\`` : ''}${l.cluster ? ` · cluster \`${mrkdwn(l.cluster)}\`` : ''}`,
+    a.annotations.summary ? mrkdwn(a.annotations.summary) : '',
+    a.annotations.description ? `_${mrkdwn(a.annotations.description)}_` : '',
     [
-      a.generatorURL ? `<${a.generatorURL}|source>` : '',
-      p.externalURL && a.status === 'firing' ? `<${silenceUrl(p.externalURL, l)}|silence>` : '',
-      `since ${a.startsAt}`,
+      a.generatorURL ? mrkdwnLink(a.generatorURL, 'source') : '',
+      p.externalURL && a.status === 'firing' ? mrkdwnLink(silenceUrl(p.externalURL, l), 'silence') : '',
+      `since ${mrkdwn(a.startsAt)}`,
     ]
       .filter(Boolean)
       .join(' · '),
@@ -105,12 +103,16 @@ export function slackMessage(p: AmPayload, cluster: string): SlackMessage {
     elements: [
       {
         type: 'mrkdwn',
-        text: cut(`receiver \`${slackEscape(p.receiver)}\` · <${p.externalURL}|Alertmanager>`, SLACK_MAX_SECTION),
+        text: cut(
+          [`receiver \`${mrkdwn(p.receiver)}\``, mrkdwnLink(p.externalURL, 'Alertmanager')].filter(Boolean).join(' · '),
+          SLACK_MAX_SECTION,
+        ),
       },
     ],
   });
   const color = p.status === 'resolved' ? COLOR.resolved : (COLOR[groupSeverity(p)] ?? COLOR.warning);
-  return { text: head, attachments: [{ color, blocks }] };
+  // The top-level text is the notification's fallback and is read as mrkdwn too.
+  return { text: mrkdwn(head), attachments: [{ color, blocks }] };
 }
 
 /** SNS Subject: at most 100 printable ASCII characters. */

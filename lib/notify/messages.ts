@@ -3,6 +3,7 @@ import type { Report } from '../report/types';
 import type { Result } from '../checks/types';
 import type { Change } from './change';
 import { resultKey } from './change';
+import { mrkdwn as esc, mrkdwnLink } from '../util/mrkdwn';
 
 export const SNS_MAX_BYTES = 256 * 1024;
 const MAX_BLOCKS = 50;
@@ -10,7 +11,6 @@ const MAX_SECTION = 3000;
 const MAX_HEADER = 150;
 
 const cut = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const show = (v: unknown) => (v === undefined ? '' : cut(typeof v === 'string' ? v : JSON.stringify(v), 500));
 
 export function headline(report: Report, change: Change): string {
@@ -42,13 +42,13 @@ export function slackReport(
     (a, b) => Number(fresh.has(resultKey(b))) - Number(fresh.has(resultKey(a))),
   );
   const resolvedText = change.resolved.length
-    ? `*Resolved:* ${change.resolved.map((r) => `\`${r.code}\` ${esc(r.resource)}`).join(', ')}`
+    ? `*Resolved:* ${change.resolved.map((r) => `\`${esc(r.code)}\` ${esc(r.resource)}`).join(', ')}`
     : '';
   // header + context + resolved + "+N more" are reserved.
   const room = MAX_BLOCKS - 4;
   for (const r of failing.slice(0, room)) {
     const lines = [
-      `${r.status === 'error' ? '⚠️' : '❌'} *${esc(r.code)} ${esc(r.title)}* (${r.severity})${fresh.has(resultKey(r)) ? ' — *new*' : ''}`,
+      `${r.status === 'error' ? '⚠️' : '❌'} *${esc(r.code)} ${esc(r.title)}* (${esc(r.severity)})${fresh.has(resultKey(r)) ? ' — *new*' : ''}`,
       `\`${esc(r.resource)}\``,
       esc(r.message),
       r.expected !== undefined ? `expected: ${esc(show(r.expected))}` : '',
@@ -57,6 +57,7 @@ export function slackReport(
     ].filter(Boolean);
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(lines.join('\n'), MAX_SECTION) } });
   }
+  // Everything from the report (names, messages, expected/actual, the cluster) is escaped.
   if (failing.length > room)
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `+${failing.length - room} more failing results` } });
   if (resolvedText) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(resolvedText, MAX_SECTION) } });
@@ -66,13 +67,19 @@ export function slackReport(
       {
         type: 'mrkdwn',
         text: cut(
-          `run ${report.startedAt} · ${report.durationMs} ms · ${report.summary.pass} passed${opts.link ? ` · <${opts.link}|report>` : ''}`,
+          [
+            `run ${esc(report.startedAt)} · ${report.durationMs} ms · ${report.summary.pass} passed`,
+            opts.link ? mrkdwnLink(opts.link, 'report') : undefined,
+          ]
+            .filter(Boolean)
+            .join(' · '),
           MAX_SECTION,
         ),
       },
     ],
   });
-  return { text: head, blocks };
+  // The top-level text is the notification's fallback and is read as mrkdwn too.
+  return { text: esc(head), blocks };
 }
 
 export function snsReport(report: Report, change: Change, opts: { link?: string } = {}) {
