@@ -59,9 +59,12 @@ export async function postToSlack(url: string, payload: unknown, opts: SlackPost
   });
   let waited = 0;
   let last = '';
+  let made = 0;
+  let why = '';
   for (let i = 1; i <= attempts; i++) {
     let wait = 0;
     retryAfter = null;
+    made = i;
     try {
       await webhook.send(payload as IncomingWebhookSendArguments);
       return;
@@ -78,9 +81,13 @@ export async function postToSlack(url: string, payload: unknown, opts: SlackPost
         wait = 200 * 2 ** (i - 1);
       }
     }
-    if (i === attempts || waited + wait > maxWait) break;
+    if (i === attempts) break;
+    if (waited + wait > maxWait) {
+      why = ` (the next attempt was due in ${Math.ceil(wait / 1000)} s, past the ${Math.round(maxWait / 1000)} s this delivery may wait)`;
+      break;
+    }
     waited += wait;
     await sleep(wait);
   }
-  throw new SlackError(`${last}; gave up after ${attempts} attempts`);
+  throw new SlackError(`${last}; gave up after ${made} attempt${made === 1 ? '' : 's'}${why}`);
 }

@@ -10,6 +10,8 @@ export class SlackCapture {
   readonly attempts: number[] = [];
   /** Status to answer with (200 = healthy); 429 adds Retry-After. */
   status = 200;
+  /** The Retry-After header sent with a 429. */
+  retryAfter = '1';
   /** Posts whose `text` contains `match` are answered `status` this many more times (an outage of one notification). */
   private failing: { match: string; times: number; status: number } | undefined;
   private server?: Server;
@@ -29,7 +31,7 @@ export class SlackCapture {
         this.attempts.push(status);
         if (status !== 200) {
           res
-            .writeHead(status, status === 429 ? { 'retry-after': '1' } : {})
+            .writeHead(status, status === 429 ? { 'retry-after': this.retryAfter } : {})
             .end(status === 429 ? 'rate_limited' : 'service_unavailable');
           return;
         }
