@@ -131,8 +131,15 @@ export async function handleWebhook(req: WebhookRequest, deps: WebhookDeps): Pro
   const clock = deps.now ?? (() => new Date());
   const now = clock();
   const log = deps.log ?? (() => {});
-  if (req.method === 'GET' && req.path.endsWith('/healthz')) return json(200, { ok: true });
-  if (!req.path.endsWith('/alertmanager')) return json(404, { error: `no route for ${req.method} ${req.path}` });
+  // Exact paths: API Gateway's $default stage and `serve` pass the path as requested.
+  if (req.path === '/healthz') {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return json(405, { error: 'use GET or HEAD' });
+    const health = deps.store.health?.() ?? { ok: true };
+    return health.ok
+      ? json(200, { ok: true })
+      : json(503, { ok: false, error: `the state store cannot be used: ${health.reason}` });
+  }
+  if (req.path !== '/alertmanager') return json(404, { error: `no route for ${req.method} ${req.path}` });
   if (req.method !== 'POST') return json(405, { error: 'use POST' });
 
   const secret = await deps.token();
@@ -168,13 +175,18 @@ export async function handleWebhook(req: WebhookRequest, deps: WebhookDeps): Pro
   const watchdog = payload.alerts.filter((a) => a.labels.alertname === 'Watchdog');
   if (watchdog.some((a) => a.status === 'firing')) {
     const clusters = new Set(watchdog.map((a) => a.labels.cluster ?? cluster));
-    for (const c of clusters)
+    for (const c of clusters) {
       await deps.store.put(`heartbeat#${c}`, { lastSeenAt: now.toISOString(), receiver: payload.receiver });
+    }
   }
   const forward: AmPayload = { ...payload, alerts: payload.alerts.filter((a) => a.labels.alertname !== 'Watchdog') };
   if (forward.alerts.length === 0) {
-    log({ event: 'heartbeat', cluster, alerts: payload.alerts.length });
-    return json(200, { status: 'heartbeat recorded', forwarded: 0 });
+    const recorded = watchdog.some((a) => a.status === 'firing');
+    log({ event: 'heartbeat', cluster, alerts: payload.alerts.length, recorded });
+    return json(200, {
+      status: recorded ? 'heartbeat recorded' : 'Watchdog resolved: heartbeat not updated, nothing forwarded',
+      forwarded: 0,
+    });
   }
 
   const key = notificationKey(forward);

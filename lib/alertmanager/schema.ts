@@ -66,6 +66,10 @@ export function validatePayload(doc: unknown): AmPayload {
       `version must be "4" (Alertmanager webhook payload version 4), got ${JSON.stringify(doc.version ?? null)}`,
     );
   if (!Array.isArray(doc.alerts)) throw new PayloadError('alerts must be a list');
+  if (doc.alerts.length === 0)
+    throw new PayloadError(
+      'alerts is empty: Alertmanager never sends a notification without alerts, so there is nothing to forward',
+    );
   if (doc.alerts.length > MAX_ALERTS)
     throw new PayloadError(`alerts has ${doc.alerts.length} entries, more than ${MAX_ALERTS}`);
   const truncated = doc.truncatedAlerts ?? 0;

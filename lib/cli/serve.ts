@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { createWebhookHandler } from '../alertmanager/lambda';
 import { webhookDepsFromEnv, parseDedupWindow, DEFAULT_MAX_BODY } from '../alertmanager/config';
 import type { WebhookDeps } from '../alertmanager/handler';
+import { UsageError } from '../errors';
 import { toApiGatewayEvent } from '../http/apigw';
 import { openStateStore } from '../state';
 import type { StateStore } from '../state/types';
@@ -49,52 +50,87 @@ const fakeContext = {
   getRemainingTimeInMillis: () => 30_000,
 } as unknown as Context;
 
+/** A listen error as a usage error naming the flag (exit 2), or undefined when it is something else. */
+export function listenError(err: NodeJS.ErrnoException, port: number, host: string): UsageError | undefined {
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return new UsageError(`--port ${port}: address ${host}:${port} is already in use`);
+    case 'EACCES':
+    case 'EPERM':
+      return new UsageError(
+        `--port ${port}: not allowed to listen on ${host}:${port} (ports below 1024 need privileges)`,
+      );
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new UsageError(`--host ${host}: not an address of this machine (${err.code})`);
+    default:
+      return undefined;
+  }
+}
+
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const env = opts.env ?? process.env;
-  const store = opts.store ?? openStateStore(opts.state);
-  const deps: WebhookDeps = { ...(await webhookDepsFromEnv(env, store)), ...opts.deps };
-  if (opts.dedupWindow !== undefined) deps.dedupWindowSeconds = parseDedupWindow(opts.dedupWindow, '--dedup-window');
-  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const handler = createWebhookHandler(
-    async () => deps,
-    () => {},
-  );
-  const server = createServer(async (req, res) => {
-    const t0 = Date.now();
-    let status = 500;
-    try {
-      // Read a little past the limit so an oversized body gets its 413 from the handler's rule.
-      const body = await readBody(req, Math.max(deps.maxBodyBytes, DEFAULT_MAX_BODY) * 2);
-      if (body === 'too-large') {
-        status = 413;
-        res
-          .writeHead(413, { 'content-type': 'application/json', connection: 'close' })
-          .end(JSON.stringify({ error: 'body too large' }));
-        return;
+  const host = opts.host ?? '127.0.0.1';
+  const ownStore = !opts.store;
+  const store = opts.store ?? openStateStore(opts.state, { exclusive: true });
+  let server: Server | undefined;
+  try {
+    // Checked (and locked) before listening: a store that cannot be used is exit 2, not a 502 per POST.
+    await store.open?.();
+    const deps: WebhookDeps = { ...(await webhookDepsFromEnv(env, store)), ...opts.deps };
+    if (opts.dedupWindow !== undefined) deps.dedupWindowSeconds = parseDedupWindow(opts.dedupWindow, '--dedup-window');
+    const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+    const handler = createWebhookHandler(
+      async () => deps,
+      () => {},
+    );
+    server = createServer(async (req, res) => {
+      const t0 = Date.now();
+      let status = 500;
+      try {
+        // Read a little past the limit so an oversized body gets its 413 from the handler's rule.
+        const body = await readBody(req, Math.max(deps.maxBodyBytes, DEFAULT_MAX_BODY) * 2);
+        if (body === 'too-large') {
+          status = 413;
+          res
+            .writeHead(413, { 'content-type': 'application/json', connection: 'close' })
+            .end(JSON.stringify({ error: 'body too large' }));
+          return;
+        }
+        const result = await handler(toApiGatewayEvent(req, body), fakeContext);
+        status = result.statusCode ?? 200;
+        res.writeHead(status, (result.headers as Record<string, string>) ?? {}).end(result.body ?? '');
+      } catch {
+        status = 500;
+        res.writeHead(500).end('{"error":"internal error"}');
+      } finally {
+        log(`${req.method} ${req.url?.split('?')[0]} ${status} ${Date.now() - t0}ms`);
       }
-      const result = await handler(toApiGatewayEvent(req, body), fakeContext);
-      status = result.statusCode ?? 200;
-      res.writeHead(status, (result.headers as Record<string, string>) ?? {}).end(result.body ?? '');
-    } catch {
-      res.writeHead(500).end('{"error":"internal error"}');
-    } finally {
-      log(`${req.method} ${req.url?.split('?')[0]} ${status} ${Date.now() - t0}ms`);
-    }
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());
-  });
-  const addr = server.address() as AddressInfo;
+    });
+    const srv = server;
+    await new Promise<void>((resolve, reject) => {
+      srv.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, opts.port, host) ?? err));
+      srv.listen(opts.port, host, () => resolve());
+    });
+  } catch (err) {
+    server?.close();
+    if (ownStore) await store.close?.();
+    throw err;
+  }
+  const srv = server;
+  const addr = srv.address() as AddressInfo;
   return {
     url: `http://${addr.address}:${addr.port}`,
-    server,
+    server: srv,
     store,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
+    close: async () => {
+      await new Promise<void>((r) => {
+        srv.closeAllConnections();
+        srv.close(() => r());
+      });
+      if (ownStore) await store.close?.();
+    },
   };
 }
 
@@ -105,14 +141,16 @@ export async function serveCommand(opts: {
   dedupWindow?: string;
 }): Promise<number> {
   const running = await startServer(opts);
-  process.stderr.write(
-    `stackcheck serve: listening on ${running.url} (POST /alertmanager, GET /healthz; state: ${running.store.kind})\n`,
-  );
-  await new Promise<void>((resolve) => {
+  // Listen for the signals before saying "listening": a supervisor may stop us right after.
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  process.stderr.write(
+    `stackcheck serve: listening on ${running.url} (POST /alertmanager, GET /healthz, HEAD /healthz; state: ${running.store.kind})\n`,
+  );
+  await stopped;
   await running.close();
   return 0;
 }

@@ -7,7 +7,7 @@ export * from './types';
 export { MemoryStore, FileStore };
 
 /** Opens the store named by CONTRACT.md's `--state FILE|dynamodb:TABLE` (unset: in memory). */
-export function openStateStore(spec: string | undefined): StateStore {
+export function openStateStore(spec: string | undefined, opts: { exclusive?: boolean } = {}): StateStore {
   if (!spec) return new MemoryStore();
   if (spec.startsWith('dynamodb:')) {
     const table = spec.slice('dynamodb:'.length);
@@ -18,7 +18,7 @@ export function openStateStore(spec: string | undefined): StateStore {
     const { DynamoStore } = require('./dynamodb') as typeof import('./dynamodb');
     return new DynamoStore(table);
   }
-  return new FileStore(spec);
+  return new FileStore(spec, { exclusive: opts.exclusive });
 }
 
 /** The Lambdas' store: the DynamoDB table named by STATE_TABLE (unset: in memory, for local runs). */

@@ -16,8 +16,20 @@ export interface PutOptions {
   ttlSeconds?: number;
 }
 
+export interface StoreHealth {
+  ok: boolean;
+  /** Why the store cannot be used (no secrets: a path and an error code). */
+  reason?: string;
+}
+
 export interface StateStore {
   readonly kind: string;
+  /** Checks and opens the store up front (a ConfigError says why it cannot be used). */
+  open?(): Promise<void>;
+  /** Whether the store can be used now (`/healthz`). */
+  health?(): StoreHealth;
+  /** Finishes pending writes and releases what the store holds (files, locks). */
+  close?(): Promise<void>;
   get<T = unknown>(key: string): Promise<StoredItem<T> | undefined>;
   /** Writes and returns the new version. */
   put<T = unknown>(key: string, value: T, opts?: PutOptions): Promise<number>;

@@ -285,6 +285,55 @@ describe('webhook: Alertmanager retries are posted once, repeat reminders again'
   });
 });
 
+describe('webhook: routes and truthful answers', () => {
+  const call = (method: string, path: string, body: unknown = amPayload()) =>
+    handleWebhook({ ...req(body), method, path }, setup().deps);
+
+  it('matches exact paths only', async () => {
+    expect((await call('POST', '/evil/alertmanager')).statusCode).toBe(404);
+    expect((await call('POST', '/alertmanager/x')).statusCode).toBe(404);
+    expect((await call('GET', '/x/healthz')).statusCode).toBe(404);
+    expect((await call('POST', '/alertmanager')).statusCode).toBe(200);
+  });
+
+  it('answers GET and HEAD /healthz, and 503 with the reason when the store cannot be used', async () => {
+    expect((await call('GET', '/healthz')).statusCode).toBe(200);
+    expect((await call('HEAD', '/healthz')).statusCode).toBe(200);
+    expect((await call('POST', '/healthz')).statusCode).toBe(405);
+    const store = new MemoryStore();
+    const broken = Object.assign(store, {
+      health: () => ({ ok: false, reason: 'cannot write /x/state.json: ENOSPC' }),
+    });
+    const r = await handleWebhook({ ...req(''), method: 'GET', path: '/healthz' }, setup({ store: broken }).deps);
+    expect(r.statusCode).toBe(503);
+    expect(JSON.parse(r.body).error).toBe('the state store cannot be used: cannot write /x/state.json: ENOSPC');
+  });
+
+  it('answers 400 for an empty alert list (Alertmanager never sends one), not "heartbeat recorded"', async () => {
+    const { deps, slack } = setup();
+    const r = await handleWebhook(req(amPayload({}, [])), deps);
+    expect(r.statusCode).toBe(400);
+    expect(JSON.parse(r.body).error).toMatch(/alerts is empty.*nothing to forward/);
+    expect(slack).toEqual([]);
+    expect(await deps.store.get('heartbeat#myeks')).toBeUndefined();
+  });
+
+  it('says a resolved Watchdog updated no heartbeat', async () => {
+    const { deps } = setup();
+    const r = await handleWebhook(
+      req(
+        amPayload({ status: 'resolved', commonLabels: { alertname: 'Watchdog' } }, [
+          { status: 'resolved', labels: { alertname: 'Watchdog', cluster: 'myeks' } },
+        ]),
+      ),
+      deps,
+    );
+    expect(r.statusCode).toBe(200);
+    expect(JSON.parse(r.body).status).toBe('Watchdog resolved: heartbeat not updated, nothing forwarded');
+    expect(await deps.store.get('heartbeat#myeks')).toBeUndefined();
+  });
+});
+
 describe('alert formatting', () => {
   it('keeps Slack within 50 blocks and says how many more', () => {
     const p = validatePayload(

@@ -1,0 +1,203 @@
+/**
+ * `stackcheck serve` as users run it (the compiled CLI in a child process) and in-process: the
+ * state file is checked and locked at start, /healthz reflects the store, errors of --port/--host
+ * are exit 2, and /metrics passes the real `promtool check metrics`.
+ */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { listenError, startServer } from '../../lib/cli/serve';
+import { UsageError } from '../../lib/errors';
+import { FileStore } from '../../lib/state/file';
+import { amPayload } from '../unit/alertmanager/payloads';
+import { SlackCapture } from '../support/fakes/slack';
+
+const ROOT = join(__dirname, '../..');
+const BIN = join(ROOT, 'bin/stackcheck.js');
+const TOKEN = 'serve-test-token-77a1';
+const tmp = () => join(mkdtempSync(join(tmpdir(), 'stackcheck-serve-')), 'state.json');
+const env = { ...process.env, ALERTMANAGER_TOKEN: TOKEN, NO_COLOR: '1' };
+
+/** Runs `stackcheck serve …` expecting it to exit by itself. */
+function serveExits(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, 'serve', ...args], { cwd: ROOT, encoding: 'utf8', env, timeout: 30_000 });
+  return { code: r.status, err: r.stderr };
+}
+
+/** Starts `stackcheck serve …` and waits until it listens. */
+async function serveRuns(args: string[]): Promise<{ proc: ChildProcess; url: string; stop: () => Promise<number> }> {
+  const proc = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { cwd: ROOT, env });
+  let err = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    proc.stderr!.on('data', (d) => {
+      err += d;
+      const m = /listening on (http:\/\/\S+)/.exec(err);
+      if (m) resolve(m[1]);
+    });
+    proc.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+  });
+  return {
+    proc,
+    url,
+    stop: () =>
+      new Promise<number>((resolve) => {
+        proc.once('exit', (code) => resolve(code ?? -1));
+        proc.kill('SIGTERM');
+      }),
+  };
+}
+
+const post = (url: string, body: unknown) =>
+  fetch(`${url}/alertmanager`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+beforeAll(() => {
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
+}, 120_000);
+
+describe('serve --state FILE: checked and locked at start', () => {
+  it('exits 2 naming the file when it is not a state file', () => {
+    const path = tmp();
+    writeFileSync(path, 'not json at all');
+    const r = serveExits(['--port', '0', '--state', path]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`stackcheck: --state ${path}: not a stackcheck state file`);
+  });
+
+  it('exits 2 at once for /dev/full instead of reading it', () => {
+    const r = serveExits(['--port', '0', '--state', '/dev/full']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--state /dev/full: not a regular file');
+  });
+
+  it('refuses a second process on the same file (exit 2, naming the file and the holder), until the first stops', async () => {
+    const path = tmp();
+    const first = await serveRuns(['--state', path]);
+    try {
+      const second = serveExits(['--port', '0', '--state', path]);
+      expect(second.code).toBe(2);
+      expect(second.err).toContain(`--state ${path}: is in use by process ${first.proc.pid} (lock file ${path}.lock)`);
+    } finally {
+      expect(await first.stop()).toBe(0);
+    }
+    const third = await serveRuns(['--state', path]);
+    expect(await third.stop()).toBe(0);
+  }, 30_000);
+
+  it('starts over a lock left by a process that was killed', async () => {
+    const path = tmp();
+    const first = await serveRuns(['--state', path]);
+    first.proc.kill('SIGKILL');
+    await new Promise((r) => first.proc.once('exit', r));
+    expect(readFileSync(`${path}.lock`, 'utf8').trim()).toBe(String(first.proc.pid));
+    const again = await serveRuns(['--state', path]);
+    expect(await again.stop()).toBe(0);
+  }, 30_000);
+});
+
+describe('serve: --port, --host and --dedup-window errors are exit 2 naming the flag', () => {
+  let busy: Server;
+  beforeAll(async () => {
+    busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+  });
+  afterAll(() => new Promise<void>((r) => busy.close(() => r())));
+
+  it('a port in use', () => {
+    const port = (busy.address() as { port: number }).port;
+    const r = serveExits(['--port', String(port)]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`stackcheck: --port ${port}: address 127.0.0.1:${port} is already in use\n`);
+  });
+
+  it('an address that is not this machine’s', () => {
+    const r = serveExits(['--port', '0', '--host', '192.0.2.1']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^stackcheck: --host 192\.0\.2\.1: not an address of this machine/);
+  });
+
+  it('a port not allowed (EACCES) is named as --port', () => {
+    // Root may bind low ports here, so the error is produced the way listen() reports it.
+    const fake = Object.assign(new Error('listen EACCES: permission denied 127.0.0.1:80'), { code: 'EACCES' });
+    expect(listenError(fake, 80, '127.0.0.1')).toEqual(
+      new UsageError('--port 80: not allowed to listen on 127.0.0.1:80 (ports below 1024 need privileges)'),
+    );
+  });
+
+  it('a dedup window that is not whole seconds', () => {
+    const r = serveExits(['--port', '0', '--dedup-window', '5m']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--dedup-window "5m": expected whole seconds');
+  });
+});
+
+describe('serve: /healthz reflects the state store', () => {
+  it('answers 503 with the reason while the file cannot be written, and 200 again after', async () => {
+    let full = false;
+    const store = new FileStore(tmp(), {
+      exclusive: true,
+      append: async (fd, data) => {
+        if (full) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+        await fd.appendFile(data);
+      },
+    });
+    const slack = new SlackCapture();
+    await slack.start();
+    const serve = await startServer({
+      port: 0,
+      store,
+      env: { ALERTMANAGER_TOKEN: TOKEN, SLACK_WEBHOOK_URL: slack.url },
+      log: () => {},
+    });
+    try {
+      expect((await fetch(`${serve.url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${serve.url}/healthz`, { method: 'HEAD' })).status).toBe(200);
+      full = true;
+      const failed = await post(serve.url, amPayload());
+      expect(failed.status).toBeGreaterThanOrEqual(500);
+      const health = await fetch(`${serve.url}/healthz`);
+      expect(health.status).toBe(503);
+      expect(((await health.json()) as { error: string }).error).toMatch(
+        /state store cannot be used: cannot write .*: ENOSPC/,
+      );
+      full = false;
+      expect((await post(serve.url, amPayload())).status).toBe(200);
+      expect((await fetch(`${serve.url}/healthz`)).status).toBe(200);
+      expect(slack.posts).toHaveLength(1);
+    } finally {
+      await serve.close();
+      await store.close();
+      await slack.stop();
+    }
+  });
+
+  it('keeps its delivery records across a restart: a retry after the restart is not posted again', async () => {
+    const path = tmp();
+    const slack = new SlackCapture();
+    await slack.start();
+    const opts = {
+      port: 0,
+      state: path,
+      env: { ALERTMANAGER_TOKEN: TOKEN, SLACK_WEBHOOK_URL: slack.url },
+      log: () => {},
+    };
+    const one = await startServer(opts);
+    expect((await post(one.url, amPayload())).status).toBe(200);
+    await one.close();
+    const two = await startServer(opts);
+    const again = await post(two.url, amPayload());
+    expect(((await again.json()) as { outcomes: unknown }).outcomes).toEqual({ slack: 'duplicate' });
+    await two.close();
+    await slack.stop();
+    expect(slack.posts).toHaveLength(1);
+  });
+});
