@@ -3,14 +3,22 @@
  * `GET /healthz`). Thin: the handler is lib/alertmanager/lambda.ts, its dependencies come from
  * the environment. It must stay light (cold start): no Kubernetes client, no verifier code.
  */
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { webhookDepsFromEnv } from '../lib/alertmanager/config';
 import type { WebhookDeps } from '../lib/alertmanager/handler';
-import { createWebhookHandler, jsonLog } from '../lib/alertmanager/lambda';
+import { cloudWatchMetrics, createWebhookHandler, jsonLog } from '../lib/alertmanager/lambda';
 import { stateStoreFromEnv } from '../lib/state';
 
-export { createWebhookHandler, jsonLog, type Log } from '../lib/alertmanager/lambda';
-
 let cached: Promise<WebhookDeps> | undefined;
-export const handler = createWebhookHandler(
-  () => (cached ??= webhookDepsFromEnv(process.env, stateStoreFromEnv(process.env), jsonLog)),
-);
+export const handler = createWebhookHandler(() => {
+  cached ??= webhookDepsFromEnv(process.env, stateStoreFromEnv(process.env), jsonLog).then((deps) => ({
+    ...deps,
+    metrics: cloudWatchMetrics(
+      new Metrics({
+        namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'stackcheck',
+        serviceName: 'stackcheck-webhook',
+      }),
+    ),
+  }));
+  return cached;
+});

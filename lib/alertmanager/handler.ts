@@ -8,6 +8,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { StateStore } from '../state/types';
 import { ConflictError } from '../state/types';
 import { alertName, clusterOf, groupSeverity, notificationKey, slackMessage, snsMessage } from './format';
+import type { WebhookMetrics } from './metrics';
 import { PayloadError, validatePayload, type AmPayload } from './schema';
 
 export interface WebhookRequest {
@@ -40,6 +41,8 @@ export interface WebhookDeps {
   dedupWindowSeconds?: number;
   now?: () => Date;
   log?: (entry: Record<string, unknown>) => void;
+  /** Counts deliveries and heartbeats (serve's /metrics, the Lambda's CloudWatch metrics). */
+  metrics?: WebhookMetrics;
 }
 
 /**
@@ -177,6 +180,7 @@ export async function handleWebhook(req: WebhookRequest, deps: WebhookDeps): Pro
     const clusters = new Set(watchdog.map((a) => a.labels.cluster ?? cluster));
     for (const c of clusters) {
       await deps.store.put(`heartbeat#${c}`, { lastSeenAt: now.toISOString(), receiver: payload.receiver });
+      deps.metrics?.heartbeat(c, now);
     }
   }
   const forward: AmPayload = { ...payload, alerts: payload.alerts.filter((a) => a.labels.alertname !== 'Watchdog') };
@@ -211,6 +215,7 @@ export async function handleWebhook(req: WebhookRequest, deps: WebhookDeps): Pro
         outcomes[name] = 'failed';
         failures.push(`${name}: ${(err as Error).message}`);
       }
+      deps.metrics?.delivery(name, outcomes[name]);
     }),
   );
   log({

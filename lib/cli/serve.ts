@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { createWebhookHandler } from '../alertmanager/lambda';
 import { webhookDepsFromEnv, parseDedupWindow, DEFAULT_MAX_BODY } from '../alertmanager/config';
 import type { WebhookDeps } from '../alertmanager/handler';
+import { PrometheusWebhookMetrics } from '../alertmanager/metrics';
 import { UsageError } from '../errors';
 import { toApiGatewayEvent } from '../http/apigw';
 import { openStateStore } from '../state';
@@ -30,6 +31,7 @@ export interface RunningServer {
   url: string;
   server: Server;
   store: StateStore;
+  metrics: PrometheusWebhookMetrics;
   close(): Promise<void>;
 }
 
@@ -74,12 +76,15 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
   const ownStore = !opts.store;
   const store = opts.store ?? openStateStore(opts.state, { exclusive: true });
+  const metrics = new PrometheusWebhookMetrics();
   let server: Server | undefined;
   try {
     // Checked (and locked) before listening: a store that cannot be used is exit 2, not a 502 per POST.
     await store.open?.();
-    const deps: WebhookDeps = { ...(await webhookDepsFromEnv(env, store)), ...opts.deps };
+    const deps: WebhookDeps = { ...(await webhookDepsFromEnv(env, store)), metrics, ...opts.deps };
     if (opts.dedupWindow !== undefined) deps.dedupWindowSeconds = parseDedupWindow(opts.dedupWindow, '--dedup-window');
+    const last = await store.get<{ lastSeenAt?: string }>(`heartbeat#${deps.defaultCluster}`);
+    if (last?.value.lastSeenAt) metrics.heartbeat(deps.defaultCluster, new Date(last.value.lastSeenAt));
     const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
     const handler = createWebhookHandler(
       async () => deps,
@@ -89,6 +94,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       const t0 = Date.now();
       let status = 500;
       try {
+        const path = (req.url ?? '/').split('?')[0];
+        if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
+          status = 200;
+          res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(metrics.render());
+          return;
+        }
         // Read a little past the limit so an oversized body gets its 413 from the handler's rule.
         const body = await readBody(req, Math.max(deps.maxBodyBytes, DEFAULT_MAX_BODY) * 2);
         if (body === 'too-large') {
@@ -105,6 +116,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         status = 500;
         res.writeHead(500).end('{"error":"internal error"}');
       } finally {
+        metrics.request(status);
         log(`${req.method} ${req.url?.split('?')[0]} ${status} ${Date.now() - t0}ms`);
       }
     });
@@ -124,6 +136,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     url: `http://${addr.address}:${addr.port}`,
     server: srv,
     store,
+    metrics,
     close: async () => {
       await new Promise<void>((r) => {
         srv.closeAllConnections();
@@ -148,7 +161,7 @@ export async function serveCommand(opts: {
     process.once('SIGTERM', stop);
   });
   process.stderr.write(
-    `stackcheck serve: listening on ${running.url} (POST /alertmanager, GET /healthz, HEAD /healthz; state: ${running.store.kind})\n`,
+    `stackcheck serve: listening on ${running.url} (POST /alertmanager, GET /healthz, GET /metrics; state: ${running.store.kind})\n`,
   );
   await stopped;
   await running.close();

@@ -201,3 +201,46 @@ describe('serve: /healthz reflects the state store', () => {
     expect(slack.posts).toHaveLength(1);
   });
 });
+
+describe('serve: GET /metrics in the Prometheus text format', () => {
+  it('counts requests by status code, deliveries by destination and result, duplicates, and the heartbeat age; promtool accepts it', async () => {
+    const slack = new SlackCapture();
+    await slack.start();
+    const serve = await startServer({
+      port: 0,
+      env: { ALERTMANAGER_TOKEN: TOKEN, SLACK_WEBHOOK_URL: slack.url, STACKCHECK_CLUSTER: 'myeks' },
+      log: () => {},
+    });
+    try {
+      expect((await post(serve.url, amPayload())).status).toBe(200);
+      expect((await post(serve.url, amPayload())).status).toBe(200); // a retry: duplicate
+      slack.failNext('KubePodCrashLooping', 3, 503);
+      expect((await post(serve.url, amPayload({}, [{ fingerprint: 'f1' }]))).status).toBe(502);
+      const watchdog = amPayload({ commonLabels: { alertname: 'Watchdog' } }, [
+        { labels: { alertname: 'Watchdog', severity: 'none', cluster: 'myeks' } },
+      ]);
+      expect((await post(serve.url, watchdog)).status).toBe(200);
+      expect((await fetch(`${serve.url}/alertmanager`, { method: 'POST', body: '{}' })).status).toBe(401);
+      const res = await fetch(`${serve.url}/metrics`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+      const text = await res.text();
+      expect(text).toContain('stackcheck_webhook_requests_total{code="200"} 3\n');
+      expect(text).toContain('stackcheck_webhook_requests_total{code="401"} 1\n');
+      expect(text).toContain('stackcheck_webhook_requests_total{code="502"} 1\n');
+      expect(text).toContain('stackcheck_webhook_deliveries_total{destination="slack",result="sent"} 1\n');
+      expect(text).toContain('stackcheck_webhook_deliveries_total{destination="slack",result="duplicate"} 1\n');
+      expect(text).toContain('stackcheck_webhook_deliveries_total{destination="slack",result="failed"} 1\n');
+      expect(text).toContain('stackcheck_webhook_duplicates_suppressed_total 1\n');
+      const age = /^stackcheck_webhook_heartbeat_age_seconds\{cluster="myeks"\} (\S+)$/m.exec(text);
+      expect(Number(age?.[1])).toBeGreaterThanOrEqual(0);
+      expect(text).not.toContain(TOKEN);
+      expect(text).not.toContain('test-secret-slack-path');
+      const check = spawnSync('/usr/bin/promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+      expect({ code: check.status, out: check.stdout + check.stderr }).toEqual({ code: 0, out: '' });
+    } finally {
+      await serve.close();
+      await slack.stop();
+    }
+  });
+});
