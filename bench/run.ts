@@ -4,12 +4,13 @@
  * every response where latency matters), real child processes for memory and cold start.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { statSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { handleWebhook, type WebhookDeps } from '../lib/alertmanager/handler';
 import { startServer } from '../lib/cli/serve';
+import { FileStore } from '../lib/state/file';
 import { MemoryStore } from '../lib/state/memory';
 import { labKubernetesState, makePod, NODE_EXPORTER_LABELS } from '../test/support/factories/k8s';
 import { LAB_HINTS, startLabFakes, useEnv } from '../test/support/fakes/lab';
@@ -282,6 +283,54 @@ async function webhook() {
   }
 }
 
+/** `serve --state FILE` with 20 000 records already in the file: a request must not pay for the file. */
+async function webhookFileState() {
+  const path = join(mkdtempSync(join(tmpdir(), 'stackcheck-bench-state-')), 'state.json');
+  const seed = new FileStore(path);
+  for (let chunk = 0; chunk < 20_000; chunk += 1000)
+    await Promise.all(
+      Array.from({ length: 1000 }, (_, i) =>
+        seed.put(`delivery#seed${chunk + i}#slack`, { state: 'sent', at: '' }, { ttlSeconds: 3600 }),
+      ),
+    );
+  await seed.close();
+  const server = await startServer({
+    port: 0,
+    state: path,
+    env: { ALERTMANAGER_TOKEN: 't', SLACK_WEBHOOK_URL: 'http://127.0.0.1:9/unused' },
+    deps: { postSlack: async () => {}, publishSns: undefined },
+    log: () => {},
+  });
+  try {
+    let i = 0;
+    const result = await autocannon({
+      url: `${server.url}/alertmanager`,
+      method: 'POST',
+      connections: 10,
+      duration: 5,
+      headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
+      requests: [
+        {
+          setupRequest: (req: Record<string, unknown>) => ({
+            ...req,
+            body: JSON.stringify(amPayload({ groupKey: `{}:{f="${i++}"}` })),
+          }),
+        },
+      ],
+    });
+    row(
+      'webhook p99 latency through serve --state FILE (20 000 records)',
+      result.latency.p99,
+      'ms',
+      '<= 50 ms',
+      result.latency.p99 <= 50,
+    );
+    row('webhook non-2xx responses (--state FILE)', result.non2xx, 'responses', '0', result.non2xx === 0);
+  } finally {
+    await server.close();
+  }
+}
+
 function cli() {
   const times: number[] = [];
   let rss = 0;
@@ -317,6 +366,7 @@ async function main() {
   await scale(limit, calls, bundles.verify);
   await coldStart(bundles);
   await webhook();
+  await webhookFileState();
   cli();
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`;
   const doc = { date: new Date().toISOString(), machine, durationS: Math.round((Date.now() - started) / 1000), rows };
