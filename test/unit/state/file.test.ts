@@ -115,6 +115,20 @@ describe('FileStore: one process per file', () => {
     await b.close();
   });
 
+  it('a non-exclusive store (verify --state) also refuses a file that a live serve holds', async () => {
+    const path = tmp();
+    writeFileSync(`${path}.lock`, `${process.ppid}\n`); // a live process other than this one
+    await expect(new FileStore(path).open()).rejects.toThrow(
+      `--state ${path}: is in use by process ${process.ppid} (lock file ${path}.lock)`,
+    );
+    const other = tmp();
+    const serve = new FileStore(other, { exclusive: true });
+    await serve.open();
+    await expect(new FileStore(other).open()).rejects.toThrow('is already in use by this process');
+    await serve.close();
+    expect(await new FileStore(other).put('k', 1)).toBe(1);
+  });
+
   it('takes over a lock left by a process that is gone', async () => {
     const path = tmp();
     writeFileSync(`${path}.lock`, '2147483000\n');
