@@ -1,186 +1,356 @@
 /**
- * Helm `--set` (strvals) parsing: `a.b=c`, `a=1,b=2`, lists `a={x,y}`, indices `a[0].b=c`,
- * escapes `\,` `\.` `\=` `\{` `\[` `\\`. Types as Helm infers them for `--set`: `true`/`false`
- * booleans, `null`, integers (no leading zero) as numbers; everything else, `15s` and `1.5`
- * included, is a string.
+ * Helm's `--set` family (the strvals parser), applied into the values built so far, as Helm's
+ * MergeValues does:
+ *
+ * - `--set`: `a.b=c`, `a=1,b=2` (a trailing comma is accepted), lists `a={x,y}`, indexes
+ *   `a[0].b=c` and `a[0][1]=c` (index at most 65536), escapes `\,` `\.` `\=` `\[` `\\` (a backslash
+ *   takes the next character literally). Types: `true`/`false`/`null` in any case, `0`, and
+ *   decimal integers not starting with 0 (`+1`, `-7`) are typed; everything else is a string
+ *   (`007`, `1.5`, `15s`). `null` sets null, which deletes the key from the chart's defaults.
+ * - `--set-string`: the same, every value a string.
+ * - `--set-json`: values are JSON (`a={"b":1},c=[1,2]`); an empty value is null.
+ * - `--set-file`: values are file paths; the value is the file's text (`-` is standard input).
+ * - `--set-literal`: one key, the rest of the argument is the value as is (no commas, escapes or types).
+ *
+ * A key nests at most 30 dotted levels (Helm's limit). A key that would descend into something
+ * that is not a map (or index something that is not a list) is an error, as in Helm. Maps are
+ * null-prototype objects: `__proto__` and friends are plain keys.
  */
 import { ConfigError } from '../errors';
+import { MAX_LIST_INDEX, MAX_NESTED_INDEX_LEVEL, MAX_NESTED_NAME_LEVEL } from './limits';
+import { isPlainObject, newMap, toValues, type Values } from './yaml';
 
-export type Values = Record<string, unknown>;
+export type { Values };
 
-type Segment = { key: string } | { index: number };
+export type SetFlag = 'set' | 'set-string' | 'set-json' | 'set-file' | 'set-literal';
 
-function typed(raw: string): unknown {
-  if (raw === 'true') return true;
-  if (raw === 'false') return false;
-  if (raw === 'null') return null;
+export interface ApplySetOptions {
+  /** `--set-file`: the text of the file a value names. */
+  readFile?: (path: string) => string;
+}
+
+const EOF = Symbol('eof');
+
+class ParseError extends Error {}
+
+function show(input: string): string {
+  return JSON.stringify(input.length > 80 ? `${input.slice(0, 77)}...` : input);
+}
+
+class StrvalsParser {
+  private pos = 0;
+  /** Leaf paths set, for origins. */
+  readonly paths: string[] = [];
+
+  constructor(
+    private readonly s: string,
+    private readonly flag: SetFlag,
+    private readonly options: ApplySetOptions,
+  ) {}
+
+  private get literal(): boolean {
+    return this.flag === 'set-literal';
+  }
+
+  /** Reads up to one of `stop`; returns the text and the stop character (undefined at the end). */
+  private until(stop: string): { text: string; last: string | undefined } {
+    let text = '';
+    while (this.pos < this.s.length) {
+      const c = this.s[this.pos++];
+      if (stop.includes(c)) return { text, last: c };
+      if (c === '\\' && !this.literal) {
+        if (this.pos >= this.s.length) return { text, last: undefined };
+        text += this.s[this.pos++];
+        continue;
+      }
+      text += c;
+    }
+    return { text, last: undefined };
+  }
+
+  private reader(raw: string): unknown {
+    switch (this.flag) {
+      case 'set-string':
+      case 'set-literal':
+        return raw;
+      case 'set-file': {
+        const read = this.options.readFile;
+        if (!read) throw new ParseError('--set-file is not available here');
+        return read(raw);
+      }
+      default:
+        return typedValue(raw);
+    }
+  }
+
+  parse(data: Values): void {
+    for (;;) {
+      if (this.key(data, 0, 0, '') === EOF) return;
+    }
+  }
+
+  private set(data: Values, key: string, value: unknown, path: string): void {
+    if (key.length === 0) return; // Helm ignores an empty key
+    data[key] = value;
+    this.paths.push(path);
+  }
+
+  /** Returns EOF when the input is consumed. */
+  private key(data: Values, names: number, indexes: number, prefix: string): typeof EOF | void {
+    const { text: k, last } = this.until(this.literal ? '=[.' : '=[,.');
+    const path = prefix ? `${prefix}.${k}` : k;
+    if (last === undefined) {
+      if (k.length === 0) return EOF;
+      throw new ParseError(`key "${k}" has no value`);
+    }
+    if (last === '[') {
+      const i = this.index();
+      if (i === EOF) return EOF;
+      let list: unknown[] = [];
+      if (k in data) {
+        const existing = data[k];
+        if (!Array.isArray(existing))
+          throw new ParseError(`cannot index ${path}: it is ${describe(existing)}, not a list`);
+        list = existing;
+      }
+      const r = this.listItem(list, i, names, indexes + 1, path);
+      this.set(data, k, r.list, path);
+      return r.eof ? EOF : undefined;
+    }
+    if (last === '=') {
+      if (this.flag === 'set-json') {
+        if (this.emptyValue()) {
+          this.set(data, k, null, path);
+          return;
+        }
+        this.set(data, k, this.jsonValue(), path);
+        this.emptyValue();
+        return;
+      }
+      if (this.literal) {
+        this.set(data, k, this.s.slice(this.pos), path);
+        this.pos = this.s.length;
+        return;
+      }
+      const v = this.valueOrList();
+      this.set(data, k, v.value, path);
+      return v.eof ? EOF : undefined;
+    }
+    if (last === ',') throw new ParseError(`key "${k}" has no value (cannot end with ,)`);
+    // last === '.'
+    if (names + 1 > MAX_NESTED_NAME_LEVEL)
+      throw new ParseError(
+        `key nests deeper than ${MAX_NESTED_NAME_LEVEL} levels (Helm's maximum supported nested level)`,
+      );
+    let inner = newMap();
+    if (k in data) {
+      const existing = data[k];
+      if (!isPlainObject(existing))
+        throw new ParseError(`cannot set a key inside ${path}: it is ${describe(existing)}, not a map`);
+      inner = existing;
+    }
+    const r = this.key(inner, names + 1, indexes, path);
+    if (r !== EOF && Object.keys(inner).length === 0) throw new ParseError(`key map "${k}" has no value`);
+    if (Object.keys(inner).length !== 0) this.set(data, k, inner, path);
+    return r;
+  }
+
+  private index(): number | typeof EOF {
+    const { text, last } = this.until(']');
+    if (last === undefined) return EOF; // Helm stops quietly at an unclosed index
+    if (!/^[+-]?[0-9]+$/.test(text)) throw new ParseError(`list index "${text}" is not a number`);
+    const i = Number(text);
+    if (i < 0) throw new ParseError(`negative ${i} index not allowed`);
+    if (i > MAX_LIST_INDEX)
+      throw new ParseError(`list index ${i} is greater than the maximum supported index of ${MAX_LIST_INDEX}`);
+    return i;
+  }
+
+  private setIndex(list: unknown[], i: number, value: unknown): unknown[] {
+    while (list.length <= i) list.push(null);
+    list[i] = value;
+    return list;
+  }
+
+  private listItem(
+    list: unknown[],
+    i: number,
+    names: number,
+    indexes: number,
+    path: string,
+  ): { list: unknown[]; eof?: boolean } {
+    if (indexes > MAX_NESTED_INDEX_LEVEL)
+      throw new ParseError(`key nests more than ${MAX_NESTED_INDEX_LEVEL} list indexes`);
+    const here = `${path}[${i}]`;
+    const { text, last } = this.until('[.=');
+    if (text.length > 0) throw new ParseError(`unexpected data at end of array index: "${text}"`);
+    if (last === undefined) return { list, eof: true };
+    if (last === '=') {
+      this.paths.push(here);
+      if (this.flag === 'set-json') {
+        if (this.emptyValue()) return { list: this.setIndex(list, i, null) };
+        const v = this.jsonValue();
+        this.emptyValue();
+        return { list: this.setIndex(list, i, v) };
+      }
+      if (this.literal) {
+        const v = this.s.slice(this.pos);
+        this.pos = this.s.length;
+        return { list: this.setIndex(list, i, v) };
+      }
+      const v = this.valueOrList();
+      return { list: this.setIndex(list, i, v.value) };
+    }
+    if (last === '[') {
+      const next = this.index();
+      if (next === EOF) return { list, eof: true };
+      let inner: unknown[] = [];
+      if (list.length > i && list[i] !== null && list[i] !== undefined) {
+        if (!Array.isArray(list[i]))
+          throw new ParseError(`cannot index ${here}: it is ${describe(list[i])}, not a list`);
+        inner = list[i] as unknown[];
+      }
+      const r = this.listItem(inner, next, names, indexes + 1, here);
+      return { list: this.setIndex(list, i, r.list), eof: r.eof };
+    }
+    // last === '.'
+    let inner = newMap();
+    if (list.length > i && isPlainObject(list[i])) inner = list[i] as Values;
+    const r = this.key(inner, names, indexes, here);
+    return { list: this.setIndex(list, i, inner), eof: r === EOF };
+  }
+
+  /** A value up to `,`, or a `{a,b}` list. `eof` when nothing follows the `=` (Helm then stops). */
+  private valueOrList(): { value: unknown; eof?: boolean } {
+    if (this.pos >= this.s.length) return { value: '', eof: true };
+    if (this.s[this.pos] !== '{') {
+      const { text } = this.until(',');
+      return { value: this.reader(text) };
+    }
+    this.pos++;
+    const list: unknown[] = [];
+    for (;;) {
+      const { text, last } = this.until(',}');
+      if (last === undefined) throw new ParseError(`list must terminate with '}'`);
+      list.push(this.reader(text));
+      if (last === '}') {
+        if (this.s[this.pos] === ',') this.pos++;
+        return { value: list };
+      }
+    }
+  }
+
+  /** Skips blanks and one comma; true when no value follows (end of input or a comma). */
+  private emptyValue(): boolean {
+    while (this.pos < this.s.length) {
+      const c = this.s[this.pos];
+      if (c === ',') {
+        this.pos++;
+        return true;
+      }
+      if (!/\s/.test(c)) return false;
+      this.pos++;
+    }
+    return true;
+  }
+
+  /** One JSON value from the input (the rest may follow after a comma). */
+  private jsonValue(): unknown {
+    const start = this.pos;
+    const end = jsonEnd(this.s, start);
+    if (end === undefined) throw new ParseError(`invalid JSON value: ${show(this.s.slice(start))}`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(this.s.slice(start, end));
+    } catch (err) {
+      throw new ParseError(`invalid JSON value: ${(err as Error).message}`);
+    }
+    this.pos = end;
+    return toValues(parsed, `--set-json ${show(this.s)}`);
+  }
+}
+
+/** Where the JSON value starting at `start` ends (exclusive), or undefined when it does not end. */
+function jsonEnd(s: string, start: number): number | undefined {
+  const c = s[start];
+  if (c === '{' || c === '[') {
+    let depth = 0;
+    for (let i = start; i < s.length; i++) {
+      const ch = s[i];
+      if (ch === '"') {
+        i++;
+        while (i < s.length && s[i] !== '"') i += s[i] === '\\' ? 2 : 1;
+        if (i >= s.length) return undefined;
+      } else if (ch === '{' || ch === '[') depth++;
+      else if (ch === '}' || ch === ']') {
+        depth--;
+        if (depth === 0) return i + 1;
+      }
+    }
+    return undefined;
+  }
+  if (c === '"') {
+    let i = start + 1;
+    while (i < s.length && s[i] !== '"') i += s[i] === '\\' ? 2 : 1;
+    return i < s.length ? i + 1 : undefined;
+  }
+  let i = start;
+  while (i < s.length && /[-+0-9.eEa-zA-Z]/.test(s[i])) i++;
+  return i > start ? i : undefined;
+}
+
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a map';
+  return `a ${typeof v}`;
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** Helm's typing of a `--set` value. */
+export function typedValue(raw: string): unknown {
+  const lower = raw.toLowerCase();
+  if (lower === 'true') return true;
+  if (lower === 'false') return false;
+  if (lower === 'null') return null;
   if (raw === '0') return 0;
-  if (/^-?[1-9][0-9]*$/.test(raw)) {
-    const n = Number(raw);
-    if (Number.isSafeInteger(n)) return n;
+  if (raw.length > 0 && raw[0] !== '0' && /^[+-]?[0-9]+$/.test(raw)) {
+    const n = BigInt(raw);
+    if (n >= INT64_MIN && n <= INT64_MAX) {
+      const v = Number(n);
+      return v === 0 ? 0 : v;
+    }
   }
   return raw;
 }
 
-class Reader {
-  pos = 0;
-  constructor(readonly s: string) {}
-  get done(): boolean {
-    return this.pos >= this.s.length;
+/**
+ * Parses one argument of `flag` and applies it into `target` (mutated), as Helm's strvals does.
+ * Returns the leaf paths set. Throws ConfigError naming the flag and the argument.
+ */
+export function applySet(
+  target: Values,
+  input: string,
+  flag: SetFlag = 'set',
+  options: ApplySetOptions = {},
+): string[] {
+  const p = new StrvalsParser(input, flag, options);
+  try {
+    p.parse(target);
+  } catch (err) {
+    if (err instanceof ParseError) throw new ConfigError(`--${flag} ${show(input)}: ${err.message}`, `--${flag}`);
+    if (err instanceof ConfigError)
+      throw new ConfigError(`--${flag} ${show(input)}: ${err.message}`, `--${flag}`, { cause: err });
+    throw err;
   }
-  peek(): string {
-    return this.s[this.pos];
-  }
+  return p.paths;
 }
 
-function fail(input: string, reason: string): never {
-  throw new ConfigError(`--set ${JSON.stringify(input)}: ${reason}`, '--set');
-}
-
-/** Reads a key path up to `=`: `a.b[0].c`. */
-function readKey(r: Reader, input: string): Segment[] {
-  const segs: Segment[] = [];
-  let cur = '';
-  let pendingName = true;
-  while (!r.done) {
-    const c = r.peek();
-    if (c === '\\') {
-      r.pos++;
-      if (r.done) fail(input, 'a key ends with a lone backslash');
-      cur += r.s[r.pos++];
-      continue;
-    }
-    if (c === '=') {
-      if (pendingName || cur) {
-        if (!cur) fail(input, 'a key is empty');
-        segs.push({ key: cur });
-      }
-      r.pos++;
-      return segs;
-    }
-    if (c === ',')
-      fail(input, `key "${segs.map((s) => ('key' in s ? s.key : `[${s.index}]`)).join('.')}${cur}" has no value`);
-    if (c === '.') {
-      if (!cur && pendingName) fail(input, 'a key has an empty part');
-      if (cur) segs.push({ key: cur });
-      cur = '';
-      pendingName = true;
-      r.pos++;
-      continue;
-    }
-    if (c === '[') {
-      if (cur) segs.push({ key: cur });
-      else if (pendingName && segs.length === 0) fail(input, 'a list index has no name before it');
-      cur = '';
-      const close = r.s.indexOf(']', r.pos);
-      if (close < 0) fail(input, 'a list index is not closed with "]"');
-      const idx = r.s.slice(r.pos + 1, close);
-      if (!/^[0-9]+$/.test(idx)) fail(input, `list index "${idx}" is not a non-negative integer`);
-      const n = Number(idx);
-      if (n > 65536) fail(input, `list index ${n} is too large`);
-      segs.push({ index: n });
-      r.pos = close + 1;
-      pendingName = false;
-      continue;
-    }
-    cur += c;
-    pendingName = true;
-    r.pos++;
-  }
-  fail(input, `key "${cur || segs.map((s) => ('key' in s ? s.key : `[${s.index}]`)).join('.')}" has no value`);
-}
-
-/** Reads a scalar up to an unescaped `,` (or `}`/`,` inside a list). */
-function readScalar(r: Reader, inList: boolean): string {
-  let out = '';
-  while (!r.done) {
-    const c = r.peek();
-    if (c === '\\' && r.pos + 1 < r.s.length) {
-      out += r.s[r.pos + 1];
-      r.pos += 2;
-      continue;
-    }
-    if (c === ',' || (inList && c === '}')) break;
-    out += c;
-    r.pos++;
-  }
-  return out;
-}
-
-function readValue(r: Reader, input: string): unknown {
-  if (r.peek() === '{') {
-    r.pos++;
-    const list: unknown[] = [];
-    if (r.peek() === '}') {
-      r.pos++;
-      return list;
-    }
-    for (;;) {
-      if (r.done) fail(input, 'a list is not closed with "}"');
-      list.push(typed(readScalar(r, true)));
-      if (r.done) fail(input, 'a list is not closed with "}"');
-      const c = r.s[r.pos++];
-      if (c === '}') return list;
-    }
-  }
-  return typed(readScalar(r, false));
-}
-
-function assign(target: Values, path: Segment[], value: unknown, input: string): void {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  let node: any = target;
-  for (let i = 0; i < path.length; i++) {
-    const seg = path[i];
-    const last = i === path.length - 1;
-    const next = path[i + 1];
-    const container = () => (next && 'index' in next ? [] : {});
-    if ('key' in seg) {
-      if (Array.isArray(node) || node === null || typeof node !== 'object')
-        fail(input, `"${seg.key}" is not inside a map`);
-      if (last) node[seg.key] = value;
-      else {
-        if (node[seg.key] === null || typeof node[seg.key] !== 'object') node[seg.key] = container();
-        node = node[seg.key];
-      }
-    } else {
-      if (!Array.isArray(node)) fail(input, `index [${seg.index}] is used on something that is not a list`);
-      while (node.length <= seg.index) node.push(null);
-      if (last) node[seg.index] = value;
-      else {
-        if (node[seg.index] === null || typeof node[seg.index] !== 'object') node[seg.index] = container();
-        node = node[seg.index];
-      }
-    }
-  }
-}
-
-/** Parses one `--set` argument and applies it to `target` (mutated). Returns the key paths set. */
-export function applySet(target: Values, input: string): string[] {
-  if (input.trim() === '') fail(input, 'it is empty');
-  const r = new Reader(input);
-  const paths: string[] = [];
-  while (!r.done) {
-    const key = readKey(r, input);
-    if (key.length === 0 || !('key' in key[0])) fail(input, 'a key must start with a name');
-    const value = readValue(r, input);
-    assign(target, key, value, input);
-    paths.push(
-      key
-        .map((s) => ('key' in s ? s.key : `[${s.index}]`))
-        .join('.')
-        .replace(/\.\[/g, '['),
-    );
-    if (!r.done) {
-      if (r.peek() !== ',') fail(input, `unexpected "${r.peek()}" after a value`);
-      r.pos++;
-      if (r.done) fail(input, 'it ends with a comma');
-    }
-  }
-  return paths;
-}
-
-export function parseSet(input: string): Values {
-  const v: Values = {};
-  applySet(v, input);
+/** `--set` (or another flag of the family) applied to empty values. */
+export function parseSet(input: string, flag: SetFlag = 'set', options: ApplySetOptions = {}): Values {
+  const v = newMap();
+  applySet(v, input, flag, options);
   return v;
 }

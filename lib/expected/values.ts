@@ -1,60 +1,105 @@
 /**
- * User values as Helm receives them: values files (after envsubst, as the lab pipes them through
- * `envsubst`) merged in order, then `--set`. Maps merge deeply, later sources win, lists are
- * replaced whole. `origins` remembers which source set each top-level-to-leaf path, so a type
- * error can name the file it came from.
+ * User values as Helm's MergeValues builds them: values files (`-f`/`--values`, `-` is standard
+ * input) merged in order, then `--set-json`, `--set`, `--set-string`, `--set-file`, `--set-literal`,
+ * each flag kind in the order given, applied into the result (not merged: `--set a[1]=x` changes
+ * the list a file gave). Maps merge deeply, later files win, lists are replaced whole.
+ *
+ * Files named by a path are substituted with the environment first (the lab pipes them through
+ * `envsubst`); standard input is taken as it comes (it already went through the user's pipe).
+ * `origins` remembers which source set each path, so a type error can name the file or flag.
+ * This module reads nothing itself: file contents come through the injected `readFile` and
+ * standard input as data (`stdin`).
  */
-import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { ConfigError } from '../errors';
 import { envsubst } from './envsubst';
-import { applySet, type Values } from './set';
+import { MAX_VALUES_BYTES, mib } from './limits';
+import { applySet, type SetFlag } from './set';
+import { isPlainObject, newMap, parseHelmYaml, type Values } from './yaml';
 
-export type { Values };
+export type { Values, SetFlag };
+export { isPlainObject };
+
+/** One values source as given on the command line (or in the Lambda's environment). */
+export type ValueSource = { kind: 'values'; file: string } | { kind: SetFlag; value: string };
+
+/** The order Helm applies the --set family in (pkg/cli/values MergeValues), after the files. */
+export const SET_FLAGS_IN_HELM_ORDER: readonly SetFlag[] = ['set-json', 'set', 'set-string', 'set-file', 'set-literal'];
+
+/** Sorts sources into Helm's order: files as given, then each --set kind as given (stable). */
+export function helmOrder(sources: readonly ValueSource[]): ValueSource[] {
+  const rank = (s: ValueSource) => (s.kind === 'values' ? -1 : SET_FLAGS_IN_HELM_ORDER.indexOf(s.kind));
+  return sources
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => rank(a.s) - rank(b.s) || a.i - b.i)
+    .map((x) => x.s);
+}
 
 export interface UserValuesInput {
-  valuesFiles: string[];
-  sets: string[];
+  /** Ordered sources (put into Helm's order here). When absent, `valuesFiles` then `sets`. */
+  sources?: ValueSource[];
+  valuesFiles?: string[];
+  sets?: string[];
+  /** Environment for `${VAR}` substitution in values files named by a path. */
   env: Record<string, string | undefined>;
+  /** Standard input, for `--values -` (or `--set-file key=-`): read once by the caller. */
+  stdin?: string;
 }
 
 export interface UserValues {
   values: Values;
-  /** Leaf path → source (`file.yaml` or `--set`), for error messages. */
+  /** Path → source (`file.yaml`, `--set a=b`), for error messages. */
   origins: Record<string, string>;
   /** Variables referenced by the values files but unset (they became empty strings). */
   unsetVariables: string[];
+  /** Variables substituted into the values files, with their values (for redaction). */
+  substituted: Array<{ name: string; value: string; file: string }>;
 }
 
-export function isPlainObject(v: unknown): v is Values {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
+/** Reads a file after checking its size against MAX_VALUES_BYTES. */
+export function readBoundedFile(path: string, maxBytes = MAX_VALUES_BYTES): string {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size > maxBytes) throw new SizeLimitError(size);
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+class SizeLimitError extends Error {
+  constructor(readonly size: number) {
+    super(`larger than ${size}`);
+  }
 }
 
 function recordOrigins(v: unknown, prefix: string, source: string, origins: Record<string, string>): void {
   if (isPlainObject(v)) {
-    for (const [k, child] of Object.entries(v)) recordOrigins(child, prefix ? `${prefix}.${k}` : k, source, origins);
+    for (const k of Object.keys(v)) recordOrigins(v[k], prefix ? `${prefix}.${k}` : k, source, origins);
   } else if (prefix) origins[prefix] = source;
 }
 
-/** Deep merge like Helm's user-values merge: maps merge, everything else (lists too) replaces. */
+function forgetBelow(path: string, origins: Record<string, string>): void {
+  for (const p of Object.keys(origins)) if (p.startsWith(`${path}.`) || p.startsWith(`${path}[`)) delete origins[p];
+}
+
+/** Deep merge like Helm's mergeMaps: maps merge, everything else (lists too) replaces. */
 export function mergeValues(base: Values, over: Values): Values {
-  const out: Values = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    out[k] = isPlainObject(v) && isPlainObject(out[k]) ? mergeValues(out[k] as Values, v) : v;
+  const out = newMap();
+  for (const k of Object.keys(base)) out[k] = base[k];
+  for (const k of Object.keys(over)) {
+    const v = over[k];
+    const b = out[k];
+    out[k] = isPlainObject(v) && isPlainObject(b) ? mergeValues(b, v) : v;
   }
   return out;
 }
 
 /** Parses one values file's text (already substituted). Throws ConfigError naming the file. */
 export function parseValuesText(text: string, file: string): Values {
-  const doc = parseDocument(text, { uniqueKeys: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    const where = e.linePos?.[0] ? ` (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : '';
-    throw new ConfigError(`${file}: not valid YAML${where}: ${e.message.split('\n')[0]}`, file);
-  }
-  const v: unknown = doc.toJS({ maxAliasCount: 1000 });
-  if (v === null || v === undefined) return {};
+  const v = parseHelmYaml(text, file);
+  if (v === null || v === undefined) return newMap();
   if (!isPlainObject(v)) {
     throw new ConfigError(
       `${file}: the top level of a values file must be a map of keys, got ${describeType(v)}`,
@@ -71,42 +116,141 @@ export function describeType(v: unknown): string {
   return `a ${typeof v} (${JSON.stringify(v)})`;
 }
 
+function whyUnreadable(err: unknown): string {
+  const code = (err as { code?: string }).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'EACCES') return 'permission denied';
+  return (err as Error).message;
+}
+
 export function loadUserValues(
   input: UserValuesInput,
-  readFile: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+  readFile: (path: string) => string = (p) => readBoundedFile(p),
 ): UserValues {
-  let values: Values = {};
-  const origins: Record<string, string> = {};
-  const unset = new Set<string>();
-  for (const file of input.valuesFiles) {
+  const sources = helmOrder(
+    input.sources ?? [
+      ...(input.valuesFiles ?? []).map((file): ValueSource => ({ kind: 'values', file })),
+      ...(input.sets ?? []).map((value): ValueSource => ({ kind: 'set', value })),
+    ],
+  );
+  let stdinReadBy: string | undefined;
+  /** The text of a file or of standard input, bounded. `flag` names it in errors. */
+  const read = (path: string, flag: string): string => {
+    if (path.trim() === '-') {
+      if (input.stdin === undefined) throw new ConfigError(`${flag} -: standard input was not provided`, flag);
+      if (stdinReadBy)
+        throw new ConfigError(`${flag} -: standard input can be read only once (already read by ${stdinReadBy})`, flag);
+      stdinReadBy = flag === 'file' ? '--set-file' : `${flag} -`;
+      if (Buffer.byteLength(input.stdin) > MAX_VALUES_BYTES)
+        throw new ConfigError(`${flag} -: standard input is larger than the ${mib(MAX_VALUES_BYTES)} limit`, flag);
+      return input.stdin;
+    }
     let raw: string;
     try {
-      raw = readFile(file);
+      raw = readFile(path);
     } catch (err) {
-      const code = (err as { code?: string }).code;
-      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
-      throw new ConfigError(`--values ${file}: cannot read the file: ${why}`, file, { cause: err });
+      if (err instanceof SizeLimitError)
+        throw new ConfigError(`${flag} ${path}: the file is larger than the ${mib(MAX_VALUES_BYTES)} limit`, path);
+      throw new ConfigError(`${flag} ${path}: cannot read the file: ${whyUnreadable(err)}`, path, { cause: err });
     }
-    const sub = envsubst(raw, input.env);
-    sub.unset.forEach((u) => unset.add(u));
-    const parsed = parseValuesText(sub.text, file);
-    recordOrigins(parsed, '', file, origins);
-    values = mergeValues(values, parsed);
+    if (Buffer.byteLength(raw) > MAX_VALUES_BYTES)
+      throw new ConfigError(`${flag} ${path}: the file is larger than the ${mib(MAX_VALUES_BYTES)} limit`, path);
+    return raw;
+  };
+
+  let values: Values = newMap();
+  const origins: Record<string, string> = {};
+  const unset = new Set<string>();
+  const substituted: UserValues['substituted'] = [];
+  for (const src of sources) {
+    if (src.kind === 'values') {
+      const isStdin = src.file.trim() === '-';
+      let text = read(src.file, '--values');
+      const name = isStdin ? '--values -' : src.file;
+      if (!isStdin) {
+        const sub = envsubst(text, input.env, { source: `--values ${src.file}` });
+        sub.unset.forEach((u) => unset.add(u));
+        for (const s of sub.substituted) substituted.push({ ...s, file: src.file });
+        text = sub.text;
+      }
+      const parsed = parseValuesText(text, name);
+      recordOrigins(parsed, '', name, origins);
+      values = mergeValues(values, parsed);
+      continue;
+    }
+    const flag = `--${src.kind}`;
+    const paths = applySet(values, src.value, src.kind, { readFile: (p) => read(p, 'file') });
+    for (const p of paths) {
+      forgetBelow(p, origins);
+      origins[p] = `${flag} ${JSON.stringify(src.value.length > 80 ? `${src.value.slice(0, 77)}...` : src.value)}`;
+    }
   }
-  for (const s of input.sets) {
-    const setValues: Values = {};
-    applySet(setValues, s);
-    recordOrigins(setValues, '', `--set ${s}`, origins);
-    values = mergeValues(values, setValues);
+  return { values, origins, unsetVariables: [...unset], substituted };
+}
+
+const SET_ENV: Array<[string, SetFlag]> = [
+  ['VALUES_SET_JSON', 'set-json'],
+  ['VALUES_SET', 'set'],
+  ['VALUES_SET_STRING', 'set-string'],
+  ['VALUES_SET_FILE', 'set-file'],
+  ['VALUES_SET_LITERAL', 'set-literal'],
+];
+
+function envList(env: Record<string, string | undefined>, name: string): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(`environment variable ${name} is not valid JSON (expected a JSON list of strings)`, name);
   }
-  return { values, origins, unsetVariables: [...unset] };
+  if (!Array.isArray(parsed) || parsed.some((x) => typeof x !== 'string'))
+    throw new ConfigError(`environment variable ${name} must be a JSON list of strings`, name);
+  return parsed as string[];
+}
+
+/**
+ * The Lambda's values sources from its environment, in the order the CLI produces them:
+ * VALUES_FILE (a path, or a JSON list of paths), then VALUES_SET_JSON, VALUES_SET,
+ * VALUES_SET_STRING, VALUES_SET_FILE, VALUES_SET_LITERAL (each a JSON list of strings, one
+ * entry per flag, e.g. `["a.b=1","c=x"]`). Throws ConfigError naming the variable.
+ */
+export function valueSourcesFromEnv(env: Record<string, string | undefined>): ValueSource[] {
+  const file = env.VALUES_FILE?.trim();
+  const files = !file ? [] : file.startsWith('[') ? envList(env, 'VALUES_FILE') : [file];
+  const sources: ValueSource[] = files.map((f) => ({ kind: 'values', file: f }));
+  for (const [name, kind] of SET_ENV) for (const value of envList(env, name)) sources.push({ kind, value });
+  return helmOrder(sources);
 }
 
 const REDACTED = '[REDACTED]';
 
+function own(o: Values, k: string): unknown {
+  return Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined;
+}
+
+/** Equality of JSON-like values: maps compared key by key whatever their order. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => sameValue(x, b[i]));
+  }
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const ka = Object.keys(a);
+    if (ka.length !== Object.keys(b).length) return false;
+    return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameValue(a[k], b[k]));
+  }
+  return false;
+}
+
 /**
- * Where the values in git (files + --set) and the values recorded in the deployed release differ:
- * leaf paths, lists compared whole. Values redacted in the release are not compared.
+ * Where the values given (files + --set flags, read as Helm reads them) and the values recorded in
+ * the deployed release differ: leaf paths, lists compared whole. Both sides are Helm's JSON form,
+ * so a YAML 1.1 spelling (`yes`, `0755`) equals what Helm recorded (`true`, `493`). Values redacted
+ * in the release are not compared.
  */
 export function diffValues(
   fileValues: Values,
@@ -116,11 +260,11 @@ export function diffValues(
   const walk = (a: unknown, b: unknown, path: string) => {
     if (isPlainObject(a) && isPlainObject(b)) {
       const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-      for (const k of keys) walk(a[k], b[k], path ? `${path}.${k}` : k);
+      for (const k of keys) walk(own(a, k), own(b, k), path ? `${path}.${k}` : k);
       return;
     }
     if (b === REDACTED || containsRedacted(b)) return;
-    if (JSON.stringify(a) !== JSON.stringify(b)) out.push({ path, expected: a, actual: b });
+    if (!sameValue(a, b)) out.push({ path, expected: a, actual: b });
   };
   walk(fileValues, releaseConfig, '');
   return out;

@@ -5,7 +5,7 @@
  */
 import { buildExpected, type ExpectedInputs } from '../expected/build';
 import type { ExpectedState } from '../expected/types';
-import { loadUserValues } from '../expected/values';
+import { loadUserValues, type ValueSource } from '../expected/values';
 import { deployedRelease } from '../helm/release';
 import type { HelmRelease } from '../snapshot/types';
 import type { VerifyRequest } from './request';
@@ -31,7 +31,17 @@ export function expectationInputs(req: VerifyRequest): ExpectedInputs {
 
 /** Whether the request brings its own values (else the deployed release is the expectation). */
 export function hasUserValues(req: VerifyRequest): boolean {
-  return req.valuesFiles.length > 0 || req.sets.length > 0;
+  return valueSources(req).length > 0;
+}
+
+/** The values sources in the order given (`-f`, the `--set` family), or the plain files then --set. */
+function valueSources(req: VerifyRequest): ValueSource[] {
+  return (
+    req.valueSources ?? [
+      ...req.valuesFiles.map((file): ValueSource => ({ kind: 'values', file })),
+      ...req.sets.map((value): ValueSource => ({ kind: 'set', value })),
+    ]
+  );
 }
 
 /** The chart defaults and flags alone: enough to know the namespace and release to read. */
@@ -41,7 +51,7 @@ export function defaultsExpectation(req: VerifyRequest): ExpectedState {
 
 /** From the values files and --set flags (pure apart from reading the files). */
 export function expectationFromFiles(req: VerifyRequest, readFile?: (path: string) => string): Expectation {
-  const user = loadUserValues({ valuesFiles: req.valuesFiles, sets: req.sets, env: req.env }, readFile);
+  const user = loadUserValues({ sources: valueSources(req), env: req.env, stdin: req.stdin }, readFile);
   const notes: string[] = [];
   if (user.unsetVariables.length > 0)
     notes.push(

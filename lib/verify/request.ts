@@ -6,6 +6,7 @@
 import { FAMILIES, type Family, type Severity } from '../checks/types';
 import type { CollectTarget } from '../collect/types';
 import { ConfigError } from '../errors';
+import type { ValueSource } from '../expected/values';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 
 export type VerifySource = { snapshotFile: string } | { target: CollectTarget };
@@ -14,6 +15,10 @@ export interface VerifyRequest {
   source: VerifySource;
   valuesFiles: string[];
   sets: string[];
+  /** Ordered values sources (`-f`, the `--set` family); when given, used instead of valuesFiles/sets. */
+  valueSources?: ValueSource[];
+  /** Standard input for `--values -`, read by the front door. */
+  stdin?: string;
   /** Environment for envsubst (process.env merged with --env / VALUES_ENV). */
   env: Record<string, string | undefined>;
   release?: string;
@@ -45,6 +50,8 @@ export interface RawVerifyInput {
   context?: string;
   values?: string[];
   sets?: string[];
+  valueSources?: ValueSource[];
+  stdin?: string;
   env?: Record<string, string | undefined>;
   domain?: string;
   certArn?: string;
@@ -141,6 +148,8 @@ export function parseVerifyRequest(raw: RawVerifyInput, names: FieldNames = {}, 
     source: source(raw, names),
     valuesFiles: raw.values ?? [],
     sets: raw.sets ?? [],
+    ...(raw.valueSources ? { valueSources: raw.valueSources } : {}),
+    ...(raw.stdin !== undefined ? { stdin: raw.stdin } : {}),
     env: raw.env ?? {},
     release: raw.release || undefined,
     namespace: raw.namespace || undefined,

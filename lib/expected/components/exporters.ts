@@ -3,7 +3,7 @@ import type { ExpectedState } from '../types';
 import { subchartFullname, type Chart } from './chart';
 
 export function buildNodeExporter(c: Chart): ExpectedState['nodeExporter'] {
-  const enabled = c.v.bool('nodeExporter.enabled', true);
+  const enabled = c.v.condition('nodeExporter.enabled');
   const name = subchartFullname(c, 'prometheus-node-exporter');
   return {
     enabled,
@@ -14,7 +14,7 @@ export function buildNodeExporter(c: Chart): ExpectedState['nodeExporter'] {
 }
 
 export function buildKubeStateMetrics(c: Chart): ExpectedState['kubeStateMetrics'] {
-  const enabled = c.v.bool('kubeStateMetrics.enabled', true);
+  const enabled = c.v.condition('kubeStateMetrics.enabled');
   const name = subchartFullname(c, 'kube-state-metrics');
   return { enabled, deploymentName: name, serviceName: name, port: 8080 };
 }

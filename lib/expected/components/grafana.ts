@@ -6,12 +6,12 @@ import { runtimeUrl } from './runtime';
 
 export function buildGrafana(c: Chart): ExpectedState['grafana'] {
   const { v } = c;
-  const enabled = v.bool('grafana.enabled', true);
+  const enabled = v.condition('grafana.enabled');
   const name = subchartFullname(c, 'grafana');
   const ingressValues = readIngressValues(c, 'grafana');
   const servicePort = v.int('grafana.service.port', 80);
   const storage = grafanaStorage(c, enabled, name);
-  if (v.raw('grafana.ingress.paths') !== undefined) {
+  if (v.raw('grafana.ingress.paths') !== undefined && v.raw('grafana.ingress.paths') !== null) {
     c.notes.push('grafana.ingress.paths is not read by the grafana subchart (it uses grafana.ingress.path); ignored');
   }
   const ingress =

@@ -51,7 +51,7 @@ export function buildPrometheus(c: Chart): ExpectedState['prometheus'] {
 /** The PVC the operator makes from `storageSpec.volumeClaimTemplate` for replica 0, when one is set. */
 function prometheusStorage(c: Chart, crName: string): StorageExpectation | undefined {
   const vct = `${SPEC}.storageSpec.volumeClaimTemplate`;
-  if (c.v.raw(vct) === undefined) return undefined;
+  if (c.v.raw(vct) === undefined || c.v.raw(vct) === null) return undefined;
   return {
     storageClassName: c.v.str(`${vct}.spec.storageClassName`),
     size: c.v.str(`${vct}.spec.resources.requests.storage`),
