@@ -8,6 +8,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { allChecks, findCheck } from '../checks';
 import { FAMILIES } from '../checks/types';
 import { CollectError, ConfigError, UsageError, describeError } from '../errors';
+import { MAX_VALUES_BYTES, mib } from '../expected/limits';
+import type { ValueSource } from '../expected/values';
 import { FORMATS, formatReport, type Format } from '../report/format';
 import { serializeSnapshot } from '../snapshot/load';
 import { openStateStore } from '../state';
@@ -20,6 +22,33 @@ export interface CliIO {
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
   env: NodeJS.ProcessEnv;
+  /** Standard input, read whole (at most `maxBytes`), for `--values -`; only called when asked for. */
+  readStdin?: (maxBytes: number) => Promise<string>;
+}
+
+const STDIN_FLAGS = '--values - (or --set-file KEY=-)';
+
+/** Reads a stream whole, refusing more than `maxBytes` (exit 2) and a terminal. */
+export async function readBoundedStream(
+  stream: NodeJS.ReadableStream & { isTTY?: boolean; destroy?: () => void },
+  maxBytes: number,
+): Promise<string> {
+  if (stream.isTTY)
+    throw new UsageError(
+      `${STDIN_FLAGS}: standard input is a terminal; pipe the values in (envsubst < values.yaml | stackcheck verify --values - …)`,
+    );
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += b.length;
+    if (size > maxBytes) {
+      stream.destroy?.();
+      throw new ConfigError(`--values -: standard input is larger than the ${mib(maxBytes)} limit`, '-');
+    }
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function defaultIO(): CliIO {
@@ -29,6 +58,7 @@ function defaultIO(): CliIO {
     stdoutIsTTY: !!process.stdout.isTTY,
     stderrIsTTY: !!process.stderr.isTTY,
     env: process.env,
+    readStdin: (maxBytes) => readBoundedStream(process.stdin, maxBytes),
   };
 }
 
@@ -54,6 +84,10 @@ interface VerifyFlags {
   values: string[];
   env: string[];
   set: string[];
+  setString: string[];
+  setJson: string[];
+  setFile: string[];
+  setLiteral: string[];
   domain?: string;
   certArn?: string;
   release?: string;
@@ -119,7 +153,24 @@ async function runVerify(flags: VerifyFlags, io: CliIO): Promise<number> {
       throw new UsageError('--notify is not available in this build of stackcheck');
     }
   }
+
   const env = request.env;
+  const valueSources: ValueSource[] = [
+    ...flags.values.map((file): ValueSource => ({ kind: 'values', file })),
+    ...flags.setJson.map((value): ValueSource => ({ kind: 'set-json', value })),
+    ...flags.set.map((value): ValueSource => ({ kind: 'set', value })),
+    ...flags.setString.map((value): ValueSource => ({ kind: 'set-string', value })),
+    ...flags.setFile.map((value): ValueSource => ({ kind: 'set-file', value })),
+    ...flags.setLiteral.map((value): ValueSource => ({ kind: 'set-literal', value })),
+  ];
+  const wantsStdin = flags.values.some((f) => f.trim() === '-') || flags.setFile.some((s) => /=\s*-\s*(,|$)/.test(s));
+  let stdin: string | undefined;
+  if (wantsStdin) {
+    if (!io.readStdin) throw new UsageError(`${STDIN_FLAGS}: standard input is not available here`);
+    stdin = await io.readStdin(MAX_VALUES_BYTES);
+  }
+  request.valueSources = valueSources;
+  if (stdin !== undefined) request.stdin = stdin;
   const progress = !flags.quiet && io.stderrIsTTY;
   if (progress) request.onProgress = (m) => io.stderr(`\r\u001b[2K… ${m}`);
   const store = flags.state ? openStateStore(flags.state) : undefined;
@@ -207,9 +258,33 @@ export function buildProgram(io: CliIO, setResult: (p: Promise<number>) => void)
     .option('--region <region>', 'AWS region (default: the SDK configuration)')
     .option('--kubeconfig <file>', 'live: Kubernetes through a kubeconfig (AWS part still live)')
     .option('--context <name>', 'kubeconfig context')
-    .option('--values <file>', 'Helm values file, repeatable; ${VAR} substituted from the environment', repeat, [])
+    .option(
+      '-f, --values <file>',
+      "Helm -f/--values: a values file, merged in order; '-' reads standard input (once, taken as is); ${VAR} substituted from the environment in files named by a path; repeatable",
+      repeat,
+      [],
+    )
     .option('--env <NAME=VALUE>', 'variable for substitution in values files, repeatable', repeat, [])
-    .option('--set <path=value>', 'Helm --set, repeatable', repeat, [])
+    .option(
+      '--set <path=value>',
+      'Helm --set: a.b=c,list[0]=x,l={a,b}; true/false/null (any case) and whole numbers are typed, null deletes a default; repeatable',
+      repeat,
+      [],
+    )
+    .option('--set-string <path=value>', 'Helm --set-string: as --set, every value a string; repeatable', repeat, [])
+    .option('--set-json <path=json>', 'Helm --set-json: values are JSON, a={"b":1},c=[1,2]; repeatable', repeat, [])
+    .option(
+      '--set-file <path=file>',
+      "Helm --set-file: the value is the file's text ('-' reads standard input); repeatable",
+      repeat,
+      [],
+    )
+    .option(
+      '--set-literal <path=value>',
+      'Helm --set-literal: one key, the rest of the argument is the value as is; repeatable',
+      repeat,
+      [],
+    )
     .option('--domain <domain>', 'hosts are prometheus.<domain> and grafana.<domain>')
     .option('--cert-arn <arn>', 'the ACM certificate the ALB should use')
     .option('--release <name>', 'Helm release name (default kube-prometheus-stack)')
@@ -234,7 +309,7 @@ export function buildProgram(io: CliIO, setResult: (p: Promise<number>) => void)
     .option('-q, --quiet', 'no progress or notes on stderr')
     .addHelpText(
       'after',
-      '\nExit codes: 0 nothing failing at or above --fail-on; 1 failures or error results; 2 bad usage or configuration; 3 nothing could be collected.\n\nExample:\n  stackcheck verify --snapshot examples/healthy-snapshot.json --values examples/monitor-values.yaml --env MyDomain=example.com --env CERT_ARN=arn:aws:acm:…\n',
+      '\nValues, later wins (as Helm): the chart defaults, -f/--values files in order, then --set-json, --set, --set-string, --set-file, --set-literal (each in the order given). Inputs over 32 MiB are refused (exit 2).\n\nExit codes: 0 nothing failing at or above --fail-on; 1 failures or error results; 2 bad usage or configuration; 3 nothing could be collected.\n\nExample:\n  stackcheck verify --snapshot examples/healthy-snapshot.json --values examples/monitor-values.yaml --env MyDomain=example.com --env CERT_ARN=arn:aws:acm:…\n  envsubst < monitor-values.yaml | stackcheck verify --cluster myeks -f - --set prometheus.prometheusSpec.scrapeInterval=15s\n',
     )
     .action((flags: VerifyFlags) => setResult(runVerify(flags, io)));
 
