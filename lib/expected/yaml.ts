@@ -293,6 +293,8 @@ export function parseHelmYaml(text: string, source: string): unknown {
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const where = e.linePos?.[0] ? ` (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : '';
+    if (/Maximum call stack/.test(e.message))
+      throw new ConfigError(`${source}: maps and lists are nested too deeply to read${where}`, source);
     throw new ConfigError(`${source}: not valid YAML${where}: ${e.message.split('\n')[0]}`, source);
   }
   const ctx: Ctx = {
