@@ -95,6 +95,42 @@ describe('stackcheck verify --cluster (live, on loopback fakes)', () => {
     expect(JSON.parse(r.out).cluster).toBe('myeks');
   }, 30_000);
 
+  it('the README live example with the values piped through envsubst as in the lab (-f -, exit 0)', async () => {
+    // envsubst < monitor-values.yaml | stackcheck verify --cluster myeks --values - --set … (the lab's install line)
+    const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const child = spawn(
+        'sh',
+        [
+          '-c',
+          'envsubst < examples/monitor-values.yaml | "$NODE" bin/stackcheck.js verify --cluster myeks --region ap-northeast-2 ' +
+            '--values - --set prometheus.prometheusSpec.scrapeInterval=15s --set prometheus.prometheusSpec.evaluationInterval=15s ' +
+            '--skip prometheus,grafana,heartbeat --format json',
+        ],
+        {
+          cwd: ROOT,
+          env: {
+            ...process.env,
+            ...lab.env,
+            NODE: process.execPath,
+            MyDomain: 'example.com',
+            CERT_ARN: LAB_CERT_ARN,
+            NO_COLOR: '1',
+          },
+        },
+      );
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (err += d));
+      child.on('close', (code) => resolve({ code, out, err }));
+    });
+    expect(r.err).not.toMatch(/internal error|cannot read/);
+    expect(r.code).toBe(0);
+    expect(failing(r.out)).toEqual(['WRK008 StatefulSet/monitoring/prometheus-kube-prometheus-stack-prometheus']);
+    const results = JSON.parse(r.out).results as Array<{ code: string; status: string }>;
+    expect(results.find((x) => x.code === 'HELM003')?.status).toBe('pass');
+  }, 30_000);
+
   const drifts: Array<[string, () => void, string]> = [
     [
       'redirect missing',

@@ -47,6 +47,42 @@ describe('cli process', () => {
     expect(r.out).toContain('PASS');
   });
 
+  it('reads the values piped through envsubst on standard input (-f -), as the lab installed them', () => {
+    const piped = spawnSync(
+      'sh',
+      [
+        '-c',
+        'envsubst < examples/monitor-values.yaml | "$NODE" bin/stackcheck.js verify --snapshot examples/healthy-snapshot.json -f - ' +
+          '--set prometheus.prometheusSpec.scrapeInterval=15s --set prometheus.prometheusSpec.evaluationInterval=15s --format json',
+      ],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, NODE: process.execPath, MyDomain: 'example.com', CERT_ARN: CERT, NO_COLOR: '1' },
+        timeout: 60_000,
+      },
+    );
+    expect(piped.stderr).not.toMatch(/internal error/);
+    expect(piped.status).toBe(0);
+    const fromFile = cli(['verify', '--snapshot', 'examples/healthy-snapshot.json', ...LAB, '--format', 'json']);
+    expect(piped.stdout).toBe(fromFile.out);
+    // Standard input piped into the process, read once: a second '-' is refused (exit 2).
+    const twice = spawnSync(
+      process.execPath,
+      [BIN, 'verify', '--snapshot', 'examples/healthy-snapshot.json', '-f', '-', '--values', '-'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        input: 'a: 1\n',
+        timeout: 60_000,
+      },
+    );
+    expect(twice.status).toBe(2);
+    expect(twice.stderr).toBe(
+      'stackcheck: --values -: standard input can be read only once (already read by --values -)\n',
+    );
+  });
+
   it('exits 1 on drift and prints JSON that matches the contract', () => {
     const r = cli(['verify', '--snapshot', 'examples/drifted-snapshot.json', ...LAB, '--format', 'json']);
     expect(r.code).toBe(1);
