@@ -1,11 +1,13 @@
 /**
  * The verify Lambda's front door: its invoke payload and environment gathered into the same
  * RawVerifyInput the CLI's flags make, validated by the same parseVerifyRequest.
- * Environment: CLUSTER_NAME, VALUES_FILE, VALUES_SET (JSON list), VALUES_ENV (JSON object), DOMAIN,
+ * Environment: CLUSTER_NAME, the values sources (VALUES_FILE, VALUES_SET, VALUES_SET_STRING/_JSON/
+ * _FILE/_LITERAL, read by valueSourcesFromEnv), VALUES_ENV (JSON object), DOMAIN,
  * CERT_ARN, RELEASE, NAMESPACE, SKIP_FAMILIES (JSON list). Payload keys win over the environment.
  */
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { ConfigError } from '../errors';
+import { valueSourcesFromEnv } from '../expected/values';
 import { parseVerifyRequest, type FieldNames, type VerifyRequest } from '../verify/request';
 import type { VerifyPayload } from './payload';
 
@@ -38,8 +40,7 @@ export function verifyRequestFromLambda(
     {
       cluster,
       region: payload.region ?? env.AWS_REGION,
-      values: env.VALUES_FILE ? [env.VALUES_FILE] : [],
-      sets: jsonEnv<string[]>(env, 'VALUES_SET', []),
+      valueSources: valueSourcesFromEnv(env),
       env: { ...env, ...jsonEnv<Record<string, string>>(env, 'VALUES_ENV', {}) },
       domain: env.DOMAIN,
       certArn: env.CERT_ARN,

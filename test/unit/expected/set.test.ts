@@ -4,7 +4,7 @@
  * values files gave before the flag is applied into it (Helm's ParseInto).
  */
 import { ConfigError } from '../../../lib/errors';
-import { applySet, loadUserValues, type SetFlag } from '../../../lib/expected';
+import { applySet, helmOrder, loadUserValues, valueSourcesFromEnv, type SetFlag } from '../../../lib/expected';
 import { newMap } from '../../../lib/expected/yaml';
 
 type Case = { flag?: SetFlag; base?: Record<string, unknown>; input: string; want?: unknown; error?: RegExp };
@@ -261,5 +261,56 @@ describe('--set family: Helm strvals cases', () => {
     expect(plain(u.values)).toEqual({ a: 'json', b: 'set', c: 'string', d: 'from-file', e: 'literal', f: 'file' });
     expect(u.origins.c).toBe('--set-string "c=string,d=string"');
     expect(u.origins.f).toBe('v.yaml');
+  });
+});
+
+describe('the Lambda environment gives the same ordered sources as the CLI', () => {
+  it('reads VALUES_FILE and each VALUES_SET* list into Helm order', () => {
+    const sources = valueSourcesFromEnv({
+      VALUES_FILE: '/var/task/monitor-values.yaml',
+      VALUES_SET_LITERAL: '["grafana.adminPassword=a,b"]',
+      VALUES_SET: '["prometheus.prometheusSpec.scrapeInterval=15s","a=1"]',
+      VALUES_SET_STRING: '["b=2"]',
+      VALUES_SET_JSON: '["c={\\"d\\":1}"]',
+      VALUES_SET_FILE: '["e=/var/task/e.txt"]',
+    });
+    expect(sources).toEqual([
+      { kind: 'values', file: '/var/task/monitor-values.yaml' },
+      { kind: 'set-json', value: 'c={"d":1}' },
+      { kind: 'set', value: 'prometheus.prometheusSpec.scrapeInterval=15s' },
+      { kind: 'set', value: 'a=1' },
+      { kind: 'set-string', value: 'b=2' },
+      { kind: 'set-file', value: 'e=/var/task/e.txt' },
+      { kind: 'set-literal', value: 'grafana.adminPassword=a,b' },
+    ]);
+    // The CLI builds the same list from its flags, whatever order they were typed in.
+    expect(
+      helmOrder([
+        { kind: 'set-literal', value: 'grafana.adminPassword=a,b' },
+        { kind: 'set', value: 'prometheus.prometheusSpec.scrapeInterval=15s' },
+        { kind: 'values', file: '/var/task/monitor-values.yaml' },
+        { kind: 'set-file', value: 'e=/var/task/e.txt' },
+        { kind: 'set', value: 'a=1' },
+        { kind: 'set-string', value: 'b=2' },
+        { kind: 'set-json', value: 'c={"d":1}' },
+      ]),
+    ).toEqual(sources);
+  });
+
+  it('accepts a JSON list of files and nothing at all', () => {
+    expect(valueSourcesFromEnv({ VALUES_FILE: '["a.yaml","b.yaml"]' })).toEqual([
+      { kind: 'values', file: 'a.yaml' },
+      { kind: 'values', file: 'b.yaml' },
+    ]);
+    expect(valueSourcesFromEnv({ VALUES_SET: '' })).toEqual([]);
+  });
+
+  it.each([
+    ['VALUES_SET', 'a=1', /environment variable VALUES_SET is not valid JSON/],
+    ['VALUES_SET_JSON', '{"a":1}', /environment variable VALUES_SET_JSON must be a JSON list of strings/],
+    ['VALUES_SET_STRING', '[1]', /environment variable VALUES_SET_STRING must be a JSON list of strings/],
+  ])('names a malformed %s', (name, value, why) => {
+    expect(() => valueSourcesFromEnv({ [name]: value })).toThrow(ConfigError);
+    expect(() => valueSourcesFromEnv({ [name]: value })).toThrow(why);
   });
 });
