@@ -19,7 +19,7 @@ export function buildGrafana(c: Chart): ExpectedState['grafana'] {
       ? ingressExpectation(c, 'grafana', ingressValues, {
           name,
           // The subchart's ingress reads `path`, not `paths`.
-          paths: [v.str('grafana.ingress.path', '/') as string],
+          paths: [v.str('grafana.ingress.path') ?? '/'],
           defaultPathType: 'Prefix',
           servicePort,
         })

@@ -12,7 +12,7 @@ export function buildPrometheus(c: Chart): ExpectedState['prometheus'] {
   const crName = c.clean ? full : `${full}-prometheus`;
   const serviceName = `${full}-prometheus`;
   const port = v.int('prometheus.service.port', 9090);
-  const routePrefix = v.str(`${SPEC}.routePrefix`, '/') as string;
+  const routePrefix = v.str(`${SPEC}.routePrefix`) ?? '/';
   const ingressValues = readIngressValues(c, 'prometheus');
   const paths = v.strList('prometheus.ingress.paths', []);
   const externalUrl =
@@ -37,7 +37,8 @@ export function buildPrometheus(c: Chart): ExpectedState['prometheus'] {
     serviceName,
     port,
     replicas: v.int(`${SPEC}.replicas`, 1),
-    retention: v.str(`${SPEC}.retention`, '10d') as string,
+    // A null retention is not modelled (the operator then picks its own default): the chart's is kept.
+    retention: v.str(`${SPEC}.retention`) ?? '10d',
     ...present('retentionSize', v.str(`${SPEC}.retentionSize`)),
     ...present('scrapeInterval', v.str(`${SPEC}.scrapeInterval`)),
     ...present('evaluationInterval', v.str(`${SPEC}.evaluationInterval`)),

@@ -121,6 +121,28 @@ describe('spec: the lab install', () => {
   });
 });
 
+describe('spec: null deletes a chart default (Helm coalescing)', () => {
+  it('--set KEY=null: a flag is off, a string unset, a subchart condition ignored (the subchart stays)', () => {
+    const user = loadUserValues({
+      valuesFiles: [LAB_VALUES],
+      sets: [
+        ...LAB_SETS,
+        'grafana.ingress.enabled=null',
+        'prometheus.prometheusSpec.retentionSize=NULL',
+        'grafana.enabled=null',
+        'prometheus.ingress.annotations=null',
+      ],
+      env: LAB_ENV,
+    });
+    const e = buildExpected(user);
+    expect(e.grafana.ingress).toBeUndefined();
+    expect(e.prometheus.retentionSize).toBeUndefined();
+    expect(e.grafana.enabled).toBe(true);
+    expect(e.prometheus.ingress?.annotations).toEqual({});
+    expect(e.prometheus.retention).toBe('5d');
+  });
+});
+
 describe('spec: configuration errors', () => {
   it('names the file and key path of a value of the wrong type', () => {
     const read = files({ 'bad.yaml': 'prometheus:\n  prometheusSpec:\n    retention: [1]\n' });
