@@ -10,7 +10,7 @@
  * This module reads nothing itself: file contents come through the injected `readFile` and
  * standard input as data (`stdin`).
  */
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { ConfigError } from '../errors';
 import { envsubst } from './envsubst';
 import { MAX_VALUES_BYTES, mib } from './limits';
@@ -60,9 +60,23 @@ export interface UserValues {
 export function readBoundedFile(path: string, maxBytes = MAX_VALUES_BYTES): string {
   const fd = openSync(path, 'r');
   try {
-    const size = fstatSync(fd).size;
-    if (size > maxBytes) throw new SizeLimitError(size);
-    return readFileSync(fd, 'utf8');
+    const stat = fstatSync(fd);
+    if (stat.isFile()) {
+      if (stat.size > maxBytes) throw new SizeLimitError(stat.size);
+      return readFileSync(fd, 'utf8');
+    }
+    // A pipe or device (`--values <(envsubst < f)`): read in chunks, never past the limit.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(64 * 1024);
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > maxBytes) throw new SizeLimitError(total);
+      chunks.push(chunk.subarray(0, n));
+    }
+    return Buffer.concat(chunks).toString('utf8');
   } finally {
     closeSync(fd);
   }

@@ -119,6 +119,12 @@ describe('cli: bounded values input (exit 2, naming the input and the limit)', (
     expect(r.err).toBe(`stackcheck: --values ${file}: the file is larger than the 32 MiB limit\n`);
   });
 
+  it('an endless device or pipe as a values file (/dev/zero) stops at 32 MiB', async () => {
+    const r = await run([...base, '--values', '/dev/zero']);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('stackcheck: --values /dev/zero: the file is larger than the 32 MiB limit\n');
+  });
+
   it('a --set-file over 32 MiB', async () => {
     const file = tmp('huge.txt', 32 * MiB + 1);
     const r = await run([...base, '--set-file', `cfg=${file}`]);
