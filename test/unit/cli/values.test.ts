@@ -5,7 +5,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main, type CliIO } from '../../../lib/cli/main';
+import { Readable } from 'node:stream';
+import { main, readBoundedStream, type CliIO } from '../../../lib/cli/main';
 import { LAB_CERT_ARN } from '../../support/factories/expected';
 
 const ROOT = join(__dirname, '../../..');
@@ -91,6 +92,13 @@ describe('cli: values from standard input', () => {
     const r = await run(['verify', '--snapshot', HEALTHY, '--values', VALUES, ...ENV, ...SETS], 'ignored: [');
     expect(r.code).toBe(0);
     expect(r.stdinReads).toBe(0);
+  });
+
+  it('refuses to wait on a terminal for --values - (exit 2 with how to pipe)', async () => {
+    const tty = Object.assign(Readable.from([]), { isTTY: true });
+    await expect(readBoundedStream(tty, 1024)).rejects.toThrow(
+      /--values - \(or --set-file KEY=-\): standard input is a terminal; pipe the values in/,
+    );
   });
 
   it('refuses --values - twice (standard input is read once), exit 2', async () => {

@@ -22,6 +22,19 @@ describe('spec: envsubst', () => {
     });
     expect(r.text).toBe('a: prometheus.ex.com\nb: arn\nc: -x\nd: $1 ${A:-b} $');
     expect(r.unset).toEqual(['UNSET']);
+    // What was substituted stays known (values from secret-named variables are redacted by the reports).
+    expect(r.substituted).toEqual([
+      { name: 'MyDomain', value: 'ex.com' },
+      { name: 'CERT_ARN', value: 'arn' },
+    ]);
+  });
+
+  it('loadUserValues reports the substituted variables per file', () => {
+    const u = loadUserValues({ valuesFiles: [LAB_VALUES], sets: [], env: LAB_ENV });
+    expect(u.substituted).toEqual([
+      { name: 'MyDomain', value: 'example.com', file: LAB_VALUES },
+      { name: 'CERT_ARN', value: LAB_CERT_ARN, file: LAB_VALUES },
+    ]);
   });
 });
 
