@@ -1,5 +1,4 @@
 import { hostMatches, ruleMatches } from '../../../lib/alb/rules';
-import { nameCovers } from '../../../lib/checks/certificate';
 import {
   LAB_HTTP_LISTENER_ARN,
   LAB_HTTPS_LISTENER_ARN,
@@ -8,7 +7,6 @@ import {
   LAB_RULE_PROMETHEUS_ARN,
   forwardAction,
   hostRule,
-  makeCertificate,
   redirectAction,
   ruleArn,
   target,
@@ -243,71 +241,5 @@ describe('ALB matching rules', () => {
     expect(ruleMatches(r, 'grafana.example.com', '/')).toBe(true);
     r.Conditions![1] = { Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } };
     expect(ruleMatches(r, 'grafana.example.com', '/')).toBe(false);
-  });
-});
-
-describe('check: certificate (CRT001-003)', () => {
-  it('passes an issued certificate valid 300 days covering both hosts through *.example.com', () => {
-    expect(['CRT001', 'CRT002', 'CRT003'].flatMap((c) => runCode(c)).map((r) => r.status)).toEqual([
-      'pass',
-      'pass',
-      'pass',
-      'pass',
-    ]);
-  });
-  it('fails a certificate pending validation', () => {
-    expect(
-      runCode(
-        'CRT001',
-        (s) => (s.aws.certificates[LAB_CERT_ARN] = makeCertificate({ Status: 'PENDING_VALIDATION' })),
-      )[0],
-    ).toMatchObject({ status: 'fail', resource: LAB_CERT_ARN });
-  });
-  it('is critical within 14 days and a warning within 30', () => {
-    expect(
-      runCode('CRT002', (s) => (s.aws.certificates[LAB_CERT_ARN] = makeCertificate({ daysLeft: 10 })))[0],
-    ).toMatchObject({ status: 'fail', severity: 'critical' });
-    expect(
-      runCode('CRT002', (s) => (s.aws.certificates[LAB_CERT_ARN] = makeCertificate({ daysLeft: 20 })))[0],
-    ).toMatchObject({ status: 'fail', severity: 'warning' });
-  });
-  it('fails a host the names do not cover', () => {
-    const rs = runCode(
-      'CRT003',
-      (s) =>
-        (s.aws.certificates[LAB_CERT_ARN] = makeCertificate({
-          SubjectAlternativeNames: ['example.com', 'prometheus.example.com'],
-        })),
-    );
-    expect(failing(rs)).toEqual([
-      expect.objectContaining({ title: 'Certificate covers grafana.example.com', resource: LAB_CERT_ARN }),
-    ]);
-  });
-  it('matches wildcards the way TLS does: one label only', () => {
-    expect(nameCovers('*.example.com', 'grafana.example.com')).toBe(true);
-    expect(nameCovers('*.example.com', 'a.b.example.com')).toBe(false);
-    expect(nameCovers('*.example.com', 'example.com')).toBe(false);
-    expect(nameCovers('GRAFANA.example.com', 'grafana.EXAMPLE.com')).toBe(true);
-  });
-  it('fails when the certificate is not in ACM', () => {
-    expect(runCode('CRT001', (s) => (s.aws.certificates = {}))[0]).toMatchObject({ status: 'fail', actual: null });
-  });
-});
-
-describe('collection errors become error results (runner)', () => {
-  it('reports error, naming the call and permission, for checks whose input failed', () => {
-    const rs = runCode('ALB004', (s) =>
-      s.errors.push({
-        source: 'elbv2',
-        call: 'DescribeRules',
-        affects: ['aws.rules'],
-        message: 'User is not authorized',
-        code: 'AccessDenied',
-        permission: 'elasticloadbalancing:DescribeRules',
-      }),
-    );
-    expect(rs).toEqual([expect.objectContaining({ status: 'error', code: 'ALB004' })]);
-    expect(rs[0].message).toContain('DescribeRules');
-    expect(rs[0].remediation).toContain('elasticloadbalancing:DescribeRules');
   });
 });
