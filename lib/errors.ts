@@ -1,6 +1,6 @@
 /**
  * Named errors. Each sets `name` and keeps `cause`, so logs and stack traces say what failed.
- * The CLI maps them to exit codes (CONTRACT.md): ConfigError/UsageError → 2, CollectError → 3.
+ * The CLI maps them to exit codes (docs/cli.md): ConfigError/UsageError → 2, CollectError → 3.
  */
 
 /** Bad flags or arguments. */

@@ -1,5 +1,5 @@
 /**
- * Webhook configuration from the environment (CONTRACT.md, docs/alertmanager.md):
+ * Webhook configuration from the environment (docs/alertmanager.md):
  * ALERTMANAGER_TOKEN | ALERTMANAGER_TOKEN_PARAM, SLACK_WEBHOOK_URL | SLACK_WEBHOOK_PARAM,
  * SLACK_WEBHOOK_URL_<SEVERITY> (routing by severity), SNS_TOPIC_ARN, STACKCHECK_CLUSTER,
  * MAX_BODY_BYTES, ALERTMANAGER_DEDUP_WINDOW_SECONDS. Secrets are read once and cached (Powertools Parameters in Lambda).

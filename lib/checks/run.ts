@@ -4,7 +4,7 @@ import type { CollectionError, DataKey, Snapshot } from '../snapshot/types';
 import type { Check, CheckContext, Family, Result } from './types';
 
 export interface RunOptions {
-  /** Only these families (CONTRACT.md `--checks`). */
+  /** Only these families (`--checks`). */
   checks?: Family[];
   /** Not these families (`--skip`). */
   skip?: Family[];

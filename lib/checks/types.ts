@@ -18,7 +18,7 @@ export type Family = (typeof FAMILIES)[number];
 export type Status = 'pass' | 'fail' | 'error' | 'skip';
 export type Severity = 'critical' | 'warning' | 'info';
 
-/** One finding, as it appears in the JSON report (CONTRACT.md). */
+/** One finding, as it appears in the JSON report (docs/report.md). */
 export interface Result {
   /** Stable code, e.g. `ALB003`. */
   code: string;

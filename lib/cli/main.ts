@@ -1,5 +1,5 @@
 /**
- * The stackcheck CLI: `verify`, `explain`, `serve`. Exit codes (CONTRACT.md): 0 nothing failing at
+ * The stackcheck CLI: `verify`, `explain`, `serve`. Exit codes (docs/cli.md): 0 nothing failing at
  * or above --fail-on; 1 failures or error results; 2 bad usage or configuration; 3 the observed
  * state could not be collected at all.
  */

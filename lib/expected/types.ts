@@ -1,6 +1,6 @@
 /**
  * The expected state: what a correct install looks like, derived from chart defaults, values
- * files, `--set` and flags (CONTRACT.md "Expected state"). Built by `buildExpected` (lib/expected);
+ * files, `--set` and flags (docs/cli.md). Built by `buildExpected` (lib/expected);
  * read by the checks. Plain data.
  */
 

@@ -11,7 +11,7 @@ export function summarize(results: readonly Result[]): Summary {
 }
 
 /**
- * Whether the results fail the run (exit code 1, CONTRACT.md): any `fail` at or above `failOn`,
+ * Whether the results fail the run (exit code 1, docs/cli.md): any `fail` at or above `failOn`,
  * or any `error` (a check that could not run is not a pass).
  */
 export function isFailing(results: readonly Result[], failOn: Severity = 'critical'): boolean {

@@ -7,7 +7,7 @@ export interface Summary {
   skip: number;
 }
 
-/** The JSON report (CONTRACT.md). Fields may be added, never removed or renamed. */
+/** The JSON report (docs/report.md). Fields may be added, never removed or renamed. */
 export interface Report {
   tool: 'stackcheck';
   version: string;

@@ -6,7 +6,7 @@ import type { StateStore } from './types';
 export * from './types';
 export { MemoryStore, FileStore };
 
-/** Opens the store named by CONTRACT.md's `--state FILE|dynamodb:TABLE` (unset: in memory). */
+/** Opens the store named by `--state FILE|dynamodb:TABLE` (unset: in memory). */
 export function openStateStore(spec: string | undefined, opts: { exclusive?: boolean } = {}): StateStore {
   if (!spec) return new MemoryStore();
   if (spec.startsWith('dynamodb:')) {

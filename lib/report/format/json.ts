@@ -1,6 +1,6 @@
 import type { Report } from '../types';
 
-/** The JSON report of CONTRACT.md, keys in the contract's order first. */
+/** The JSON report (docs/report.md), its documented keys first. */
 export function formatJson(report: Report): string {
   const { tool, version, cluster, startedAt, durationMs, summary, results, ...rest } = report;
   const ordered = {
