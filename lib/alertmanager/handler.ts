@@ -4,6 +4,7 @@
  * once per destination (idempotency records in the state store), and answer so Alertmanager
  * retries only what failed: 401 / 400 / 413 for bad requests, 5xx when forwarding failed.
  */
+import type { HttpRequest, HttpResponse } from '../http/types';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { StateStore } from '../state/types';
 import { ConflictError } from '../state/types';
@@ -11,17 +12,8 @@ import { alertName, clusterOf, groupSeverity, notificationKey, slackMessage, sns
 import type { WebhookMetrics } from './metrics';
 import { PayloadError, validatePayload, type AmPayload } from './schema';
 
-export interface WebhookRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string | undefined>;
-  body: Buffer;
-}
-
-export interface WebhookResponse {
-  statusCode: number;
-  body: string;
-}
+export type WebhookRequest = HttpRequest;
+export type WebhookResponse = HttpResponse;
 
 export interface WebhookDeps {
   store: StateStore;

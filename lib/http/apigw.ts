@@ -1,7 +1,7 @@
 /** API Gateway HTTP API (payload 2.0) events ↔ the webhook's plain request/response. */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { IncomingMessage } from 'node:http';
-import type { WebhookRequest, WebhookResponse } from '../alertmanager/handler';
+import type { HttpRequest as WebhookRequest, HttpResponse as WebhookResponse } from './types';
 
 export function fromApiGatewayEvent(e: APIGatewayProxyEventV2): WebhookRequest {
   const headers: Record<string, string | undefined> = {};

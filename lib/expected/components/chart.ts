@@ -2,7 +2,7 @@
  * What every component's names derive from: the release, the namespace and the chart's fullname,
  * with the typed reader of the user values and the notes the builders add to.
  */
-import type { ExpectedInputs, Reader } from '../build';
+import type { ExpectedInputs, Reader } from '../reader';
 import { CHART_NAME, DEFAULT_NAMESPACE, DEFAULT_RELEASE } from '../types';
 
 export interface Chart {

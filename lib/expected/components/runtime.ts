@@ -1,5 +1,5 @@
 /** What the runtime checks reach: the Prometheus/Grafana URLs and the heartbeat's age limit. */
-import type { ExpectedInputs } from '../build';
+import type { ExpectedInputs } from '../reader';
 import type { ExpectedState } from '../types';
 
 /** The URL a runtime check probes: the flag, else `https://<first ingress host>`, else none. */
