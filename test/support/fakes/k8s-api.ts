@@ -1,7 +1,11 @@
 /**
  * A loopback fake of the Kubernetes API server (HTTPS with a test CA), serving a KubernetesState
  * the way the real API does: `kind: XList` with `metadata.resourceVersion`, `limit`/`continue`
- * pagination, label selectors on Secrets, `Status` objects for 401/403/404. It authenticates like
+ * pagination (opaque continue tokens carrying the list's revision and where to go on, as
+ * kube-apiserver encodes them; `410 Gone` `Expired` for a token past its life, `400` for one that
+ * is not a token), label selectors on Secrets, `Status` objects for 401/403/404. Pods that a big
+ * cluster has outside the tested namespace can be generated as they are listed (`otherPods`)
+ * instead of held in memory. It authenticates like
  * EKS: the bearer token must be a well-formed EKS token (a presigned STS GetCallerIdentity URL
  * signed with `x-k8s-aws-id: <cluster>`), whose signature is checked against the test credentials.
  * Every request is recorded, so tests can assert that stackcheck never writes.
@@ -15,6 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { decodeEksToken } from '../../../lib/adapters/eks-auth';
 import { encodeReleaseSecret } from '../../../lib/helm/release';
 import type { K8sObject, KubernetesState } from '../../../lib/snapshot/types';
+import type { GeneratedPods } from '../factories/k8s-large';
 import { FaultPlan, sleep } from './faults';
 import { testPki } from './tls';
 
@@ -48,8 +53,22 @@ export class FakeKubeApi {
   region = 'ap-northeast-2';
   /** Accept any bearer (kubeconfig mode) instead of EKS tokens. */
   staticToken?: string;
+  /** More pods of the cluster, made when listed (a cluster-wide list, or their namespaces). */
+  otherPods?: GeneratedPods;
+  /** How long a continue token stays valid (etcd compacts old revisions; 5 minutes by default). */
+  continueTtlMs = 5 * 60_000;
+  /** Answer this many of the next continued list requests with 410 Expired (compaction ran). */
+  expireContinueTokens = 0;
+  /**
+   * Keep each object's JSON once written (for benchmarks serving thousands of unchanging objects;
+   * tests that change objects in place leave it off).
+   */
+  cacheJson = false;
+  private readonly json = new WeakMap<K8sObject, string>();
   private server?: Server;
   url = '';
+  /** TLS connections accepted (a client that keeps connections alive opens few). */
+  connections = 0;
 
   constructor(state: KubernetesState, cluster = 'myeks') {
     this.state = state;
@@ -91,6 +110,7 @@ export class FakeKubeApi {
         list: clusterList('PersistentVolume', 'v1', (s) => s.persistentVolumes),
       },
       { name: 'list pods', re: /^\/api\/v1\/namespaces\/([^/]+)\/pods$/, list: nsList('Pod', 'v1', (s) => s.pods) },
+      { name: 'list pods', re: /^\/api\/v1\/pods$/, list: clusterList('Pod', 'v1', (s) => s.pods) },
       {
         name: 'list services',
         re: /^\/api\/v1\/namespaces\/([^/]+)\/services$/,
@@ -159,6 +179,7 @@ export class FakeKubeApi {
     this.server = createServer({ cert: pki.certPem, key: pki.keyPem }, (req, res) => {
       this.handle(req, res).catch((err) => this.status(res, 500, 'InternalError', String(err)));
     });
+    this.server.on('secureConnection', () => (this.connections += 1));
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     this.url = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.url;
@@ -309,28 +330,87 @@ export class FakeKubeApi {
       record(404);
       return this.status(res, 404, 'NotFound', 'the server could not find the requested resource');
     }
-    let items = listed.items;
+    // The list: the state's objects, then (for pods) the generated ones, by index.
+    const own = listed.items;
+    const gen = this.otherPods;
+    const ns = route.name === 'list pods' && m?.[1];
+    const extra =
+      gen && route.name === 'list pods'
+        ? ns
+          ? Array.from({ length: gen.count }, (_, i) => i).filter((i) => gen.namespaceOf(i) === ns)
+          : Array.from({ length: gen.count }, (_, i) => i)
+        : [];
+    let count = own.length + extra.length;
+    let at = (i: number): K8sObject => (i < own.length ? own[i] : gen!.make(extra[i - own.length]));
     const selector = query.labelSelector;
     if (selector) {
       const pairs = selector.split(',').map((p) => p.split('='));
-      items = items.filter((o) => pairs.every(([k, v]) => o.metadata.labels?.[k] === v));
+      const matching = Array.from({ length: count }, (_, i) => at(i)).filter((o) =>
+        pairs.every(([k, v]) => o.metadata.labels?.[k] === v),
+      );
+      count = matching.length;
+      at = (i) => matching[i];
+    }
+    const rv = 123456;
+    let start = 0;
+    if (query.continue) {
+      let token: { v?: string; rv?: number; start?: string; issued?: number } = {};
+      try {
+        token = JSON.parse(Buffer.from(query.continue, 'base64').toString());
+      } catch {
+        token = {};
+      }
+      if (token.v !== 'meta.k8s.io/v1' || typeof token.rv !== 'number' || !/^\d+$/.test(token.start ?? '')) {
+        record(400);
+        return this.status(
+          res,
+          400,
+          'BadRequest',
+          'continue key is not valid: incorrect encoded start resourceVersion',
+        );
+      }
+      const expired = this.expireContinueTokens > 0;
+      if (expired) this.expireContinueTokens -= 1;
+      if (expired || Date.now() - (token.issued ?? 0) > this.continueTtlMs) {
+        record(410);
+        return this.status(
+          res,
+          410,
+          'Expired',
+          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+        );
+      }
+      start = Number(token.start);
     }
     const limit = Number(query.limit ?? 0);
-    const start = query.continue ? Number(Buffer.from(query.continue, 'base64').toString()) : 0;
-    const page = limit > 0 ? items.slice(start, start + limit) : items.slice(start);
+    const end = limit > 0 ? Math.min(count, start + limit) : count;
     const next =
-      limit > 0 && start + limit < items.length ? Buffer.from(String(start + limit)).toString('base64') : undefined;
+      end < count
+        ? Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start: String(end), issued: Date.now() })).toString(
+            'base64',
+          )
+        : undefined;
+    const parts: string[] = [];
+    for (let i = start; i < end; i++) parts.push(this.toJson(at(i)));
+    const metadata = JSON.stringify({
+      resourceVersion: String(rv),
+      ...(next ? { continue: next, remainingItemCount: count - end } : {}),
+    });
     record(200);
-    res.writeHead(200, { 'content-type': 'application/json' }).end(
-      JSON.stringify({
-        kind: listed.kind,
-        apiVersion: listed.apiVersion,
-        metadata: {
-          resourceVersion: '123456',
-          ...(next ? { continue: next, remainingItemCount: items.length - start - limit } : {}),
-        },
-        items: page,
-      }),
-    );
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(
+        `{"kind":${JSON.stringify(listed.kind)},"apiVersion":${JSON.stringify(listed.apiVersion)},"metadata":${metadata},"items":[${parts.join(',')}]}`,
+      );
+  }
+
+  private toJson(o: K8sObject): string {
+    if (!this.cacheJson) return JSON.stringify(o);
+    let text = this.json.get(o);
+    if (text === undefined) {
+      text = JSON.stringify(o);
+      this.json.set(o, text);
+    }
+    return text;
   }
 }

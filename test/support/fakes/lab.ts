@@ -4,6 +4,7 @@ import { labAwsState } from '../factories/aws';
 import { LAB_CERT_ARN } from '../factories/expected';
 import type { CollectHints } from '../../../lib/collect/types';
 import { labKubernetesState, type LabK8sOptions } from '../factories/k8s';
+import type { GeneratedPods } from '../factories/k8s-large';
 import { FakeAws } from './aws';
 import { FakeKubeApi } from './k8s-api';
 import { testPki } from './tls';
@@ -25,10 +26,17 @@ export interface LabFakes {
 }
 
 export async function startLabFakes(
-  opts: LabK8sOptions & { kubernetes?: KubernetesState; awsState?: AwsState } = {},
+  opts: LabK8sOptions & {
+    kubernetes?: KubernetesState;
+    awsState?: AwsState;
+    otherPods?: GeneratedPods;
+    cacheJson?: boolean;
+  } = {},
 ): Promise<LabFakes> {
   const aws = new FakeAws(opts.awsState ?? labAwsState());
   const kube = new FakeKubeApi(opts.kubernetes ?? labKubernetesState(opts));
+  kube.otherPods = opts.otherPods;
+  kube.cacheJson = opts.cacheJson ?? false;
   await Promise.all([aws.start(), kube.start()]);
   aws.clusters.set('myeks', { name: 'myeks', endpoint: kube.url, caPem: testPki().caPem });
   return {
