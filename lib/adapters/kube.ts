@@ -11,10 +11,20 @@
  * deserialisation into model instances (and back) also costs memory on big lists, and the
  * collector keeps objects in their wire shape anyway. Failures are client-node's `ApiException`
  * (HTTP status in `code`, the Status object in `body`), as the typed clients throw them.
+ *
+ * Connections: client-node makes a new `https.Agent` for every request it prepares, so each GET
+ * would open its own TLS connection (a handshake per list page). `kubeGet` sends every request to
+ * one cluster through one keep-alive agent instead, kept for the life of the process per API
+ * server and TLS identity (CA, client certificate), so a warm Lambda or a paginated list reuses
+ * the connections it has.
  */
 import { ApiException, KubeConfig } from '@kubernetes/client-node';
+import { createHash } from 'node:crypto';
+import { Agent as HttpsAgent, type RequestOptions } from 'node:https';
+import type { Agent as HttpAgent } from 'node:http';
 import fetch, { Headers } from 'node-fetch';
 import { ConfigError, describeError } from '../errors';
+import { pickJson, type Pick } from './json-pick';
 import { TimeoutError } from '../util/concurrency';
 
 export function kubeConfigForEks(input: {
@@ -72,33 +82,46 @@ export type Query = Record<string, string | number | undefined>;
 
 /**
  * GET a path of the Kubernetes API (`/api/v1/nodes`, `/apis/apps/v1/namespaces/x/statefulsets`)
- * and return the decoded JSON. Only GET: the verifier never writes to the cluster.
+ * and return the decoded JSON; with `pick`, only those members of it (see json-pick: a list page
+ * of big objects is read without building what is not kept). Only GET: the verifier never writes
+ * to the cluster.
  */
 export async function kubeGet<T = unknown>(
   kc: KubeConfig,
   path: string,
   query: Query = {},
-  opts: { timeoutMs?: number } = {},
+  opts: { timeoutMs?: number; pick?: Pick } = {},
 ): Promise<T> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig has no current cluster');
   const url = new URL(cluster.server.replace(/\/+$/, '') + path);
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
-  const init = await kc.applyToFetchOptions({ method: 'GET' });
-  const headers = new Headers(init.headers);
+  const { agent, headers: prepared } = await prepareRequest(kc);
+  const headers = new Headers(prepared);
   headers.set('Accept', 'application/json');
   const controller = new AbortController();
   const timer = opts.timeoutMs ? setTimeout(() => controller.abort(), opts.timeoutMs) : undefined;
   timer?.unref?.();
   try {
     // node-fetch's AbortSignal type predates the DOM one; they are the same object at run time.
-    const res = await fetch(url.toString(), { ...init, headers, method: 'GET', signal: controller.signal as never });
-    const text = await res.text();
-    let body: unknown = text;
+    const send = () => fetch(url.toString(), { agent, headers, method: 'GET', signal: controller.signal as never });
+    // A kept-alive connection the server closed while idle fails at once: GET again on a new one.
+    const res = await send().catch((err: { code?: string }) => {
+      if (err.code === 'ECONNRESET' || err.code === 'EPIPE') return send();
+      throw err;
+    });
+    const bytes = await res.buffer();
+    let body: unknown;
     try {
-      body = text ? JSON.parse(text) : undefined;
+      body =
+        bytes.length === 0
+          ? undefined
+          : res.ok && opts.pick
+            ? pickJson(bytes, opts.pick)
+            : JSON.parse(bytes.toString());
     } catch {
-      if (res.ok) throw new Error(`GET ${path}: the answer is not JSON (${text.slice(0, 80)})`);
+      if (res.ok) throw new Error(`GET ${path}: the answer is not JSON (${bytes.toString('utf8', 0, 80)})`);
+      body = bytes.toString();
     }
     if (!res.ok) {
       const responseHeaders: Record<string, string> = {};
@@ -113,6 +136,56 @@ export async function kubeGet<T = unknown>(
   } finally {
     clearTimeout(timer);
   }
+}
+
+const agents = new Map<string, HttpAgent>();
+
+/**
+ * The headers (bearer token or exec credential, refreshed by client-node as it expires) and the
+ * shared keep-alive agent for a request to the current cluster. Behind a proxy, client-node's own
+ * proxy agent is kept per cluster the same way.
+ */
+async function prepareRequest(kc: KubeConfig): Promise<{ agent: HttpAgent; headers: Record<string, string> }> {
+  const opts: RequestOptions = {};
+  await kc.applyToHTTPSOptions(opts);
+  const cluster = kc.getCurrentCluster();
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(opts.headers ?? {}))
+    if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : String(v);
+  if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+  const tls = [opts.ca, opts.cert, opts.key, opts.pfx, opts.passphrase, opts.rejectUnauthorized, opts.servername];
+  const key = createHash('sha256')
+    .update(
+      JSON.stringify([cluster?.server, cluster?.proxyUrl, ...tls.map((x) => (x === undefined ? null : String(x)))]),
+    )
+    .digest('hex');
+  let agent = agents.get(key);
+  if (!agent) {
+    agent =
+      cluster?.proxyUrl || !cluster?.server.startsWith('https:')
+        ? (opts.agent as HttpAgent)
+        : new HttpsAgent({
+            ca: opts.ca,
+            cert: opts.cert,
+            key: opts.key,
+            pfx: opts.pfx,
+            passphrase: opts.passphrase,
+            ...(opts.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.rejectUnauthorized } : {}),
+            ...(opts.servername ? { servername: opts.servername } : {}),
+            keepAlive: true,
+            // An idle connection is closed after a minute (the API server would close it anyway);
+            // a frozen Lambda may still find one the server has dropped: kubeGet retries that once.
+            timeout: 60_000,
+          });
+    agents.set(key, agent);
+  }
+  return { agent, headers };
+}
+
+/** Closes the shared agents' idle connections (tests, or a caller that is done). */
+export function closeKubeAgents(): void {
+  for (const a of agents.values()) a.destroy();
+  agents.clear();
 }
 
 /** Kubernetes API errors (`ApiException`) carry the HTTP status in `code` and a Status body. */

@@ -4,6 +4,7 @@
  * shape (dates as strings); big lists are trimmed to what the checks read (the stack's pods, the
  * PVs bound to the namespace's claims) so memory stays flat on large clusters.
  */
+import type { Pick } from '../adapters/json-pick';
 import { kubeErrorCode, kubeErrorMessage, kubeGet, type Query } from '../adapters/kube';
 import { CollectError } from '../errors';
 import { decodeReleaseSecret } from '../helm/release';
@@ -27,22 +28,49 @@ function wire(o: unknown, apiVersion: string, kind: string): K8sObject {
 
 type ListPage = { items?: unknown[]; metadata?: { continue?: string } };
 
-/** Every item of a list, following `continue` (pages of PAGE objects). */
-async function listAll(ctx: CollectContext, path: string, apiVersion: string, kind: string, query: Query = {}) {
+/**
+ * Every item of a list, following `continue` (pages of PAGE objects). With `pick`, only those
+ * members of each item are read from the wire (lib/adapters/json-pick); `each` reduces every item
+ * (or drops it) before the next page is read, so memory follows what is kept, not the cluster's
+ * size. A continue token that expired (410 Gone: the list took longer than etcd keeps the
+ * revision) starts the list again once, as client-go's pager does.
+ */
+async function listAll(
+  ctx: CollectContext,
+  path: string,
+  apiVersion: string,
+  kind: string,
+  query: Query = {},
+  opts: { pick?: Pick; each?: (o: K8sObject) => K8sObject | undefined } = {},
+): Promise<K8sObject[]> {
   const kc = await ctx.kube();
-  const items: K8sObject[] = [];
+  const pick: Pick | undefined = opts.pick ? { metadata: true, items: [opts.pick] } : undefined;
+  let items: K8sObject[] = [];
   let cont: string | undefined;
-  do {
-    const out = await kubeGet<ListPage>(
-      kc,
-      path,
-      { ...query, limit: PAGE, continue: cont },
-      { timeoutMs: ctx.timeoutMs },
-    );
-    for (const o of out.items ?? []) items.push(wire(o, apiVersion, kind));
+  let restarted = false;
+  for (;;) {
+    let out: ListPage;
+    try {
+      out = await kubeGet<ListPage>(
+        kc,
+        path,
+        { ...query, limit: PAGE, continue: cont },
+        { timeoutMs: ctx.timeoutMs, pick },
+      );
+    } catch (err) {
+      if (!cont || restarted || kubeErrorCode(err) !== 410) throw err;
+      restarted = true;
+      items = [];
+      cont = undefined;
+      continue;
+    }
+    for (const o of out.items ?? []) {
+      const obj = opts.each ? opts.each(wire(o, apiVersion, kind)) : wire(o, apiVersion, kind);
+      if (obj) items.push(obj);
+    }
     cont = out.metadata?.continue || undefined;
-  } while (cont);
-  return items;
+    if (!cont) return items;
+  }
 }
 
 /** The API server's 429 (priority and fairness) and 5xx are worth two more tries, as client-go does. */
@@ -111,6 +139,8 @@ function list(
     apiVersion: string;
     kind: string;
     namespaced: boolean;
+    /** The members the checks read (the rest of each object is not even parsed). */
+    pick?: Pick;
     trim?: (o: K8sObject) => K8sObject;
     keep?: (o: K8sObject, ns: string) => boolean;
     notFoundIsEmpty?: boolean;
@@ -125,12 +155,38 @@ function list(
     name: (ns) => (spec.namespaced ? `list ${plural} (${ns})` : `list ${plural}`),
     async read(ctx, ns) {
       const path = spec.namespaced ? nsPath(spec.group, ns, plural) : `${spec.group}/${plural}`;
-      let items = await listAll(ctx, path, spec.apiVersion, spec.kind);
-      if (spec.keep) items = items.filter((o) => spec.keep!(o, ns));
-      ctx.parts.kubernetes[field] = spec.trim ? items.map(spec.trim) : items;
+      const { keep, trim } = spec;
+      ctx.parts.kubernetes[field] = await listAll(
+        ctx,
+        path,
+        spec.apiVersion,
+        spec.kind,
+        {},
+        {
+          pick: spec.pick,
+          each: keep || trim ? (o) => (keep && !keep(o, ns) ? undefined : trim ? trim(o) : o) : undefined,
+        },
+      );
     },
   });
 }
+
+// What the checks read of the big lists: `pick` is what is read from the wire, `trim` shapes it.
+const POD_PICK: Pick = {
+  metadata: { name: true, namespace: true, labels: true, ownerReferences: true },
+  spec: { nodeName: true },
+  status: { phase: true, conditions: true, podIP: true },
+};
+const NODE_PICK: Pick = {
+  metadata: { name: true, labels: true },
+  spec: { unschedulable: true, taints: true },
+  status: { conditions: true },
+};
+const CRD_PICK: Pick = {
+  metadata: { name: true },
+  spec: { group: true, names: true },
+  status: { conditions: true },
+};
 
 function trimPod(p: K8sObject): K8sObject {
   return {
@@ -191,7 +247,14 @@ export const kubernetesCollectors: Collector[] = [
       ctx.parts.kubernetes.namespaces = [wire(o, 'v1', 'Namespace')];
     },
   }),
-  list('k8s.nodes', 'nodes', { ...core, resource: 'nodes', kind: 'Node', namespaced: false, trim: trimNode }),
+  list('k8s.nodes', 'nodes', {
+    ...core,
+    resource: 'nodes',
+    kind: 'Node',
+    namespaced: false,
+    pick: NODE_PICK,
+    trim: trimNode,
+  }),
   list('k8s.statefulSets', 'statefulSets', {
     ...apps,
     resource: 'statefulsets',
@@ -201,7 +264,7 @@ export const kubernetesCollectors: Collector[] = [
   list('k8s.daemonSets', 'daemonSets', { ...apps, resource: 'daemonsets', kind: 'DaemonSet', namespaced: true }),
   list('k8s.deployments', 'deployments', { ...apps, resource: 'deployments', kind: 'Deployment', namespaced: true }),
   // Only what the checks read: owner, node, phase, readiness.
-  list('k8s.pods', 'pods', { ...core, resource: 'pods', kind: 'Pod', namespaced: true, trim: trimPod }),
+  list('k8s.pods', 'pods', { ...core, resource: 'pods', kind: 'Pod', namespaced: true, pick: POD_PICK, trim: trimPod }),
   list('k8s.services', 'services', { ...core, resource: 'services', kind: 'Service', namespaced: true }),
   list('k8s.endpoints', 'endpoints', { ...core, resource: 'endpoints', kind: 'Endpoints', namespaced: true }),
   list('k8s.persistentVolumeClaims', 'persistentVolumeClaims', {
@@ -238,6 +301,7 @@ export const kubernetesCollectors: Collector[] = [
     resource: 'customresourcedefinitions',
     kind: 'CustomResourceDefinition',
     namespaced: false,
+    pick: CRD_PICK,
     trim: trimCrd,
   }),
   list('k8s.serviceMonitors', 'serviceMonitors', {

@@ -1,0 +1,131 @@
+/**
+ * A big cluster through the live collector and the loopback fakes: 5 000 nodes of real size, a
+ * node-exporter pod on each, 100 000 pods in the cluster. Correctness only (how fast and how much
+ * memory is `npm run bench`'s business): everything is read page by page, nothing is missed, and
+ * the healthy stack is judged healthy.
+ */
+import { kubeConfigForEks, kubeGet } from '../../lib/adapters/kube';
+import { allChecks } from '../../lib/checks';
+import { runChecks } from '../../lib/checks/run';
+import { FAMILIES } from '../../lib/checks/types';
+import { collectLive } from '../../lib/collect';
+import { planFor } from '../../lib/verify/plan';
+import { labExpected } from '../support/factories/expected';
+import { largeClusterState } from '../support/factories/k8s-large';
+import { LAB_HINTS, startLabFakes, useEnv, type LabFakes } from '../support/fakes/lab';
+import { testPki } from '../support/fakes/tls';
+
+const TARGET = { mode: 'eks' as const, cluster: 'myeks', region: 'ap-northeast-2' };
+const OPTS = {
+  inputs: planFor(FAMILIES.filter((f) => !['prometheus', 'grafana', 'heartbeat'].includes(f))).inputs,
+  callTimeoutMs: 30_000,
+};
+
+describe('5 000 nodes, 100 000 pods: the healthy stack through the live collector', () => {
+  let lab: LabFakes;
+  let restore: () => void;
+  const big = largeClusterState({ nodes: 5000, clusterPods: 100_000 });
+  beforeAll(async () => {
+    lab = await startLabFakes({ kubernetes: big.kubernetes, otherPods: big.otherPods, cacheJson: true });
+    restore = useEnv(lab.env);
+  });
+  afterAll(async () => {
+    restore();
+    await lab.stop();
+  });
+
+  it('reads every node and node-exporter pod page by page, and only the lab warning fails', async () => {
+    const s = await collectLive(TARGET, LAB_HINTS, OPTS);
+    expect(s.errors).toEqual([]);
+    expect(s.kubernetes.nodes).toHaveLength(5000);
+    expect(s.kubernetes.pods).toHaveLength(5001);
+    expect(new Set(s.kubernetes.pods.map((p) => p.spec.nodeName)).size).toBe(5000);
+    // Pages of 500 following continue tokens: 10 for the nodes, 11 for the namespace's pods.
+    const lists = (path: string) => lab.kube.requests.filter((r) => r.path === path);
+    expect(lists('/api/v1/nodes')).toHaveLength(10);
+    expect(lists('/api/v1/namespaces/monitoring/pods')).toHaveLength(11);
+    expect(lists('/api/v1/nodes').every((r) => r.query.limit === '500' && r.status === 200)).toBe(true);
+    // Only what the checks read is kept of the big objects.
+    expect(Object.keys(s.kubernetes.nodes[0].status)).toEqual(['conditions']);
+    expect(s.kubernetes.nodes[0].metadata.managedFields).toBeUndefined();
+    expect(s.kubernetes.pods[1].spec).toEqual({ nodeName: expect.any(String) });
+
+    const results = runChecks(allChecks, labExpected(), s);
+    expect(results.filter((r) => r.status === 'error')).toEqual([]);
+    // WRK008 is the lab's own warning (its values leave Prometheus' external URL http), as on 3 nodes.
+    expect(results.filter((r) => r.status === 'fail').map((r) => r.code)).toEqual(['WRK008']);
+    const nodeExporter = results.find((r) => r.code === 'WRK003');
+    expect(nodeExporter?.status).toBe('pass');
+  });
+
+  it('the cluster really has 100 000 pods: a cluster-wide list pages through all of them', async () => {
+    const kc = kubeConfigForEks({
+      cluster: 'myeks',
+      endpoint: lab.kube.url,
+      caData: Buffer.from(testPki().caPem).toString('base64'),
+      token: 'unused',
+    });
+    lab.kube.staticToken = 'unused';
+    try {
+      const first = await kubeGet<{ items: unknown[]; metadata: { remainingItemCount: number } }>(kc, '/api/v1/pods', {
+        limit: 500,
+      });
+      expect(first.items).toHaveLength(500);
+      expect(first.metadata.remainingItemCount).toBe(100_000 - 500);
+    } finally {
+      lab.kube.staticToken = undefined;
+    }
+  });
+});
+
+describe('Kubernetes reads on one keep-alive connection pool', () => {
+  let lab: LabFakes;
+  let restore: () => void;
+  beforeAll(async () => {
+    lab = await startLabFakes({ nodes: 1200 });
+    restore = useEnv(lab.env);
+  });
+  afterAll(async () => {
+    restore();
+    await lab.stop();
+  });
+
+  it('a run opens fewer TLS connections than it sends requests, and the next run opens none', async () => {
+    await collectLive(TARGET, LAB_HINTS, OPTS);
+    const first = lab.kube.connections;
+    const requests = lab.kube.requests.length;
+    expect(requests).toBeGreaterThan(17); // 16 lists (nodes in 3 pages) and the namespace
+    expect(first).toBeLessThan(requests);
+    await collectLive(TARGET, LAB_HINTS, OPTS);
+    expect(lab.kube.requests.length).toBe(2 * requests);
+    expect(lab.kube.connections).toBe(first);
+  });
+
+  it('a continue token that expired mid-list starts the list again, and nothing is lost or doubled', async () => {
+    lab.kube.requests.length = 0;
+    lab.kube.expireContinueTokens = 1;
+    const s = await collectLive(TARGET, LAB_HINTS, OPTS);
+    expect(s.errors).toEqual([]);
+    expect(s.kubernetes.nodes).toHaveLength(1200);
+    expect(new Set(s.kubernetes.nodes.map((n) => n.metadata.name)).size).toBe(1200);
+    const nodeLists = lab.kube.requests.filter((r) => r.path === '/api/v1/nodes');
+    expect(nodeLists.map((r) => r.status)).toEqual([200, 410, 200, 200, 200]);
+  });
+
+  it('a continue token that is not one is a 400 from the API server, an error result for that list', async () => {
+    const kc = kubeConfigForEks({
+      cluster: 'myeks',
+      endpoint: lab.kube.url,
+      caData: Buffer.from(testPki().caPem).toString('base64'),
+      token: 'unused',
+    });
+    lab.kube.staticToken = 'unused';
+    try {
+      await expect(kubeGet(kc, '/api/v1/nodes', { limit: 500, continue: 'bm90LWEtdG9rZW4=' })).rejects.toMatchObject({
+        code: 400,
+      });
+    } finally {
+      lab.kube.staticToken = undefined;
+    }
+  });
+});
