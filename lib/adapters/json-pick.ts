@@ -25,8 +25,18 @@ const CLOSE_ARRAY = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
 class Scanner {
-  constructor(private readonly b: Buffer) {}
+  /** The picked document, as JSON text: never longer than the input. */
+  readonly out: Buffer;
+  pos = 0;
+
+  constructor(private readonly b: Buffer) {
+    // One output buffer for every call (pickJson is synchronous), grown to the largest input.
+    if (scratch.length < b.length) scratch = Buffer.allocUnsafe(Math.max(b.length, 2 * scratch.length));
+    this.out = scratch;
+  }
 
   fail(at: number, what: string): never {
     throw new SyntaxError(`JSON: ${what} at byte ${at} of ${this.b.length}`);
@@ -94,54 +104,102 @@ class Scanner {
     return j;
   }
 
-  whole(i: number): [unknown, number] {
-    const end = this.skip(i);
-    return [JSON.parse(this.b.toString('utf8', i, end)), end];
+  /**
+   * Copies the value at `i`, reduced to `pick`, to the output; returns the index after it in
+   * the input. Whitespace is dropped, the picked bytes are copied as they are.
+   */
+  copy(i: number, pick: Compiled): number {
+    const b = this.b;
+    if (pick === true || (pick.kind === 'array' ? b[i] !== OPEN_ARRAY : b[i] !== OPEN_OBJECT)) {
+      const end = this.skip(i);
+      this.pos += b.copy(this.out, this.pos, i, end);
+      return end;
+    }
+    const out = this.out;
+    if (pick.kind === 'array') {
+      out[this.pos++] = OPEN_ARRAY;
+      let j = this.ws(i + 1);
+      if (b[j] !== CLOSE_ARRAY)
+        for (let first = true; ; first = false) {
+          if (!first) out[this.pos++] = COMMA;
+          j = this.ws(this.copy(j, pick.each));
+          if (b[j] === COMMA) j = this.ws(j + 1);
+          else if (b[j] === CLOSE_ARRAY) break;
+          else this.fail(j, "',' or ']' expected");
+        }
+      out[this.pos++] = CLOSE_ARRAY;
+      return j + 1;
+    }
+    out[this.pos++] = OPEN_OBJECT;
+    let kept = 0;
+    let j = this.ws(i + 1);
+    if (b[j] !== CLOSE_OBJECT)
+      for (;;) {
+        if (b[j] !== QUOTE) this.fail(j, 'member name expected');
+        const keyEnd = this.string(j);
+        const sub = this.member(pick, j + 1, keyEnd - 1);
+        let v = this.ws(keyEnd);
+        if (b[v] !== COLON) this.fail(v, "':' expected");
+        v = this.ws(v + 1);
+        if (sub === undefined) j = this.skip(v);
+        else {
+          if (kept++ > 0) out[this.pos++] = COMMA;
+          this.pos += b.copy(out, this.pos, j, keyEnd);
+          out[this.pos++] = COLON;
+          j = this.copy(v, sub);
+        }
+        j = this.ws(j);
+        if (b[j] === COMMA) j = this.ws(j + 1);
+        else if (b[j] === CLOSE_OBJECT) break;
+        else this.fail(j, "',' or '}' expected");
+      }
+    out[this.pos++] = CLOSE_OBJECT;
+    return j + 1;
   }
 
-  value(i: number, pick: Pick): [unknown, number] {
+  /** The pick of the member whose name is the bytes start..end (without quotes), if it is picked. */
+  member(pick: CompiledObject, start: number, end: number): Compiled | undefined {
     const b = this.b;
-    if (pick === true) return this.whole(i);
-    if (Array.isArray(pick)) {
-      if (b[i] !== OPEN_ARRAY) return this.whole(i);
-      const out: unknown[] = [];
-      let j = this.ws(i + 1);
-      if (b[j] === CLOSE_ARRAY) return [out, j + 1];
-      for (;;) {
-        const [v, end] = this.value(j, pick[0]);
-        out.push(v);
-        j = this.ws(end);
-        if (b[j] === COMMA) j = this.ws(j + 1);
-        else if (b[j] === CLOSE_ARRAY) return [out, j + 1];
-        else this.fail(j, "',' or ']' expected");
-      }
+    const len = end - start;
+    for (const m of pick.members) {
+      if (m.name.length === len && (len === 0 || m.name[0] === b[start]) && b.compare(m.name, 0, len, start, end) === 0)
+        return m.pick;
     }
-    if (b[i] !== OPEN_OBJECT) return this.whole(i);
-    const members = pick as { readonly [member: string]: Pick };
-    const out: Record<string, unknown> = {};
-    let j = this.ws(i + 1);
-    if (b[j] === CLOSE_OBJECT) return [out, j + 1];
-    for (;;) {
-      if (b[j] !== QUOTE) this.fail(j, 'member name expected');
-      const keyEnd = this.string(j);
-      const raw = b.toString('utf8', j + 1, keyEnd - 1);
-      const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
-      j = this.ws(keyEnd);
-      if (b[j] !== COLON) this.fail(j, "':' expected");
-      j = this.ws(j + 1);
-      const sub = Object.prototype.hasOwnProperty.call(members, key) ? members[key] : undefined;
-      if (sub === undefined) j = this.skip(j);
-      else {
-        const [v, end] = this.value(j, sub);
-        out[key] = v;
-        j = end;
+    // A name written with escapes (\u0061 for a): decode it and compare the text.
+    for (let k = start; k < end; k++)
+      if (b[k] === BACKSLASH) {
+        const name = JSON.parse(b.toString('utf8', start - 1, end + 1)) as string;
+        return pick.members.find((m) => m.text === name)?.pick;
       }
-      j = this.ws(j);
-      if (b[j] === COMMA) j = this.ws(j + 1);
-      else if (b[j] === CLOSE_OBJECT) return [out, j + 1];
-      else this.fail(j, "',' or '}' expected");
-    }
+    return undefined;
   }
+}
+
+interface CompiledObject {
+  kind: 'object';
+  members: Array<{ name: Buffer; text: string; pick: Compiled }>;
+}
+type Compiled = true | CompiledObject | { kind: 'array'; each: Compiled };
+
+const compiled = new WeakMap<object, Compiled>();
+function compile(pick: Pick): Compiled {
+  if (pick === true) return true;
+  let c = compiled.get(pick);
+  if (!c) {
+    c = Array.isArray(pick)
+      ? { kind: 'array', each: compile(pick[0]) }
+      : {
+          kind: 'object',
+          members: Object.entries(pick as { readonly [member: string]: Pick }).map(([text, sub]) => ({
+            // The name as it is written on the wire (JSON-escaped, UTF-8).
+            name: Buffer.from(JSON.stringify(text).slice(1, -1)),
+            text,
+            pick: compile(sub),
+          })),
+        };
+    compiled.set(pick, c);
+  }
+  return c;
 }
 
 /** The picked members of the JSON document in `bytes` (UTF-8). Throws SyntaxError when it is not JSON. */
@@ -149,7 +207,7 @@ export function pickJson(bytes: Buffer, pick: Pick): unknown {
   const s = new Scanner(bytes);
   const start = s.ws(0);
   if (start >= bytes.length) s.fail(start, 'empty document');
-  const [value, end] = s.value(start, pick);
+  const end = s.copy(start, compile(pick));
   if (s.ws(end) !== bytes.length) s.fail(end, 'unexpected data after the document');
-  return value;
+  return JSON.parse(s.out.toString('utf8', 0, s.pos));
 }

@@ -22,6 +22,7 @@ import { ApiException, KubeConfig } from '@kubernetes/client-node';
 import { createHash } from 'node:crypto';
 import { Agent as HttpsAgent, type RequestOptions } from 'node:https';
 import type { Agent as HttpAgent } from 'node:http';
+import { createSecureContext } from 'node:tls';
 import fetch, { Headers } from 'node-fetch';
 import { ConfigError, describeError } from '../errors';
 import { pickJson, type Pick } from './json-pick';
@@ -165,11 +166,15 @@ async function prepareRequest(kc: KubeConfig): Promise<{ agent: HttpAgent; heade
       cluster?.proxyUrl || !cluster?.server.startsWith('https:')
         ? (opts.agent as HttpAgent)
         : new HttpsAgent({
-            ca: opts.ca,
-            cert: opts.cert,
-            key: opts.key,
-            pfx: opts.pfx,
-            passphrase: opts.passphrase,
+            // One TLS context for every connection (given the CA and key, each connection would
+            // parse them into a context of its own).
+            secureContext: createSecureContext({
+              ca: opts.ca,
+              cert: opts.cert,
+              key: opts.key,
+              pfx: opts.pfx,
+              passphrase: opts.passphrase,
+            }),
             ...(opts.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.rejectUnauthorized } : {}),
             ...(opts.servername ? { servername: opts.servername } : {}),
             keepAlive: true,
