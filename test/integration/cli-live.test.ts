@@ -75,6 +75,8 @@ beforeAll(async () => {
     [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')],
     { cwd: ROOT },
   );
+  // The bundles bin/stackcheck.js loads (npm run build makes both).
+  execFileSync(process.execPath, [join(ROOT, 'scripts/build-cli.js')], { cwd: ROOT });
   lab = await startLabFakes();
 }, 120_000);
 afterAll(async () => {

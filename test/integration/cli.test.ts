@@ -38,6 +38,8 @@ beforeAll(() => {
     [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')],
     { cwd: ROOT, stdio: 'inherit' },
   );
+  // The bundles bin/stackcheck.js loads (npm run build makes both).
+  execFileSync(process.execPath, [join(ROOT, 'scripts/build-cli.js')], { cwd: ROOT, stdio: 'inherit' });
 }, 120_000);
 
 describe('cli process', () => {
