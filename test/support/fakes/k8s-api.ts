@@ -334,12 +334,7 @@ export class FakeKubeApi {
     const own = listed.items;
     const gen = this.otherPods;
     const ns = route.name === 'list pods' && m?.[1];
-    const extra =
-      gen && route.name === 'list pods'
-        ? ns
-          ? Array.from({ length: gen.count }, (_, i) => i).filter((i) => gen.namespaceOf(i) === ns)
-          : Array.from({ length: gen.count }, (_, i) => i)
-        : [];
+    const extra = gen && route.name === 'list pods' ? this.generatedIn(gen, ns || undefined) : [];
     let count = own.length + extra.length;
     let at = (i: number): K8sObject => (i < own.length ? own[i] : gen!.make(extra[i - own.length]));
     const selector = query.labelSelector;
@@ -402,6 +397,22 @@ export class FakeKubeApi {
       .end(
         `{"kind":${JSON.stringify(listed.kind)},"apiVersion":${JSON.stringify(listed.apiVersion)},"metadata":${metadata},"items":[${parts.join(',')}]}`,
       );
+  }
+
+  private readonly generated = new WeakMap<GeneratedPods, Map<string, number[]>>();
+
+  /** Indexes of the generated pods in a namespace (all of them for a cluster-wide list). */
+  private generatedIn(gen: GeneratedPods, ns: string | undefined): number[] {
+    let byNs = this.generated.get(gen);
+    if (!byNs) this.generated.set(gen, (byNs = new Map()));
+    const key = ns ?? '';
+    let list = byNs.get(key);
+    if (!list) {
+      list = [];
+      for (let i = 0; i < gen.count; i++) if (ns === undefined || gen.namespaceOf(i) === ns) list.push(i);
+      byNs.set(key, list);
+    }
+    return list;
   }
 
   private toJson(o: K8sObject): string {
