@@ -13,8 +13,10 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const { existsSync } = require('node:fs');
-const { join } = require('node:path');
+const { existsSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
+const Module = require('node:module');
+const { dirname, join } = require('node:path');
+const vm = require('node:vm');
 
 /** Whether these arguments only need the snapshot bundle (no collector, notifier, DynamoDB or serve). */
 function snapshotOnly(args) {
@@ -24,16 +26,48 @@ function snapshotOnly(args) {
   return snapshot || ['explain', 'help', '--help', '-h', '--version', '-V'].includes(args[0]) || args.length === 0;
 }
 
-function entry() {
-  if (process.env.STACKCHECK_UNBUNDLED) return '../dist/lib/cli/main.js';
-  const name = snapshotOnly(process.argv.slice(2)) ? 'cli-snapshot.js' : 'cli.js';
-  const bundle = join(__dirname, '..', 'dist', name);
-  return existsSync(bundle) ? bundle : '../dist/lib/cli/main.js';
+/**
+ * Loads a bundle as require() would, with V8's code cache for it kept beside it (FILE.v8cache,
+ * written at exit when missing or stale, as Node 22's module.enableCompileCache does): a run then
+ * skips compiling the functions an earlier run compiled. A cache that does not fit (another Node,
+ * a rebuilt bundle) is rejected by V8 and written anew; one that cannot be written is no error.
+ */
+function loadBundle(file) {
+  const cacheFile = `${file}.v8cache`;
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
+  const m = { exports: {} };
+  script.runInThisContext().call(m.exports, m.exports, Module.createRequire(file), m, file, dirname(file));
+  if (!cachedData || script.cachedDataRejected)
+    process.once('exit', () => {
+      try {
+        const tmp = `${cacheFile}.${process.pid}`;
+        writeFileSync(tmp, script.createCachedData());
+        renameSync(tmp, cacheFile);
+      } catch {
+        // A read-only install: every run compiles, as without the cache.
+      }
+    });
+  return m.exports;
+}
+
+function load() {
+  if (!process.env.STACKCHECK_UNBUNDLED) {
+    const name = snapshotOnly(process.argv.slice(2)) ? 'cli-snapshot.js' : 'cli.js';
+    const bundle = join(__dirname, '..', 'dist', name);
+    if (existsSync(bundle)) return loadBundle(bundle);
+  }
+  return require('../dist/lib/cli/main.js');
 }
 
 let main;
 try {
-  ({ main } = require(entry()));
+  ({ main } = load());
 } catch (err) {
   if (err && err.code === 'MODULE_NOT_FOUND' && /dist[\\/]lib[\\/]cli[\\/]main/.test(String(err.message))) {
     process.stderr.write('stackcheck: not built yet; run `npm run build` (npm ci does it through `prepare`).\n');
