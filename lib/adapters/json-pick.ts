@@ -28,14 +28,60 @@ const COLON = 0x3a;
 let scratch = Buffer.allocUnsafe(64 * 1024);
 
 class Scanner {
-  /** The picked document, as JSON text: never longer than the input. */
-  readonly out: Buffer;
+  /** The picked bytes of the value being copied; one buffer for every call (pickJson is synchronous), grown as needed. */
+  out = scratch;
   pos = 0;
 
-  constructor(private readonly b: Buffer) {
-    // One output buffer for every call (pickJson is synchronous), grown to the largest input.
-    if (scratch.length < b.length) scratch = Buffer.allocUnsafe(Math.max(b.length, 2 * scratch.length));
-    this.out = scratch;
+  constructor(private readonly b: Buffer) {}
+
+  /**
+   * The value at `i` reduced to `pick`, and the index after it. The elements of an array (the
+   * items of a list page) are copied and parsed one by one: each parse is of a few hundred bytes,
+   * and what it leaves behind is short-lived.
+   */
+  value(i: number, pick: Compiled): [unknown, number] {
+    const b = this.b;
+    if (pick !== true && pick.kind === 'array' && b[i] === OPEN_ARRAY) {
+      const items: unknown[] = [];
+      let j = this.ws(i + 1);
+      if (b[j] !== CLOSE_ARRAY)
+        for (;;) {
+          this.pos = 0;
+          j = this.ws(this.copy(j, pick.each));
+          items.push(JSON.parse(this.out.toString('utf8', 0, this.pos)));
+          if (b[j] === COMMA) j = this.ws(j + 1);
+          else if (b[j] === CLOSE_ARRAY) break;
+          else this.fail(j, "',' or ']' expected");
+        }
+      return [items, j + 1];
+    }
+    if (pick !== true && pick.kind === 'object' && b[i] === OPEN_OBJECT) {
+      const out: Record<string, unknown> = {};
+      let j = this.ws(i + 1);
+      if (b[j] !== CLOSE_OBJECT)
+        for (;;) {
+          if (b[j] !== QUOTE) this.fail(j, 'member name expected');
+          const keyEnd = this.string(j);
+          const sub = this.member(pick, j + 1, keyEnd - 1);
+          let v = this.ws(keyEnd);
+          if (b[v] !== COLON) this.fail(v, "':' expected");
+          v = this.ws(v + 1);
+          if (sub === undefined) j = this.skip(v);
+          else {
+            const [value, end] = this.value(v, sub);
+            out[JSON.parse(b.toString('utf8', j, keyEnd)) as string] = value;
+            j = end;
+          }
+          j = this.ws(j);
+          if (b[j] === COMMA) j = this.ws(j + 1);
+          else if (b[j] === CLOSE_OBJECT) break;
+          else this.fail(j, "',' or '}' expected");
+        }
+      return [out, j + 1];
+    }
+    this.pos = 0;
+    const end = this.copy(i, pick);
+    return [JSON.parse(this.out.toString('utf8', 0, this.pos)), end];
   }
 
   fail(at: number, what: string): never {
@@ -112,25 +158,24 @@ class Scanner {
     const b = this.b;
     if (pick === true || (pick.kind === 'array' ? b[i] !== OPEN_ARRAY : b[i] !== OPEN_OBJECT)) {
       const end = this.skip(i);
-      this.pos += b.copy(this.out, this.pos, i, end);
+      this.putRange(i, end);
       return end;
     }
-    const out = this.out;
     if (pick.kind === 'array') {
-      out[this.pos++] = OPEN_ARRAY;
+      this.put(OPEN_ARRAY);
       let j = this.ws(i + 1);
       if (b[j] !== CLOSE_ARRAY)
         for (let first = true; ; first = false) {
-          if (!first) out[this.pos++] = COMMA;
+          if (!first) this.put(COMMA);
           j = this.ws(this.copy(j, pick.each));
           if (b[j] === COMMA) j = this.ws(j + 1);
           else if (b[j] === CLOSE_ARRAY) break;
           else this.fail(j, "',' or ']' expected");
         }
-      out[this.pos++] = CLOSE_ARRAY;
+      this.put(CLOSE_ARRAY);
       return j + 1;
     }
-    out[this.pos++] = OPEN_OBJECT;
+    this.put(OPEN_OBJECT);
     let kept = 0;
     let j = this.ws(i + 1);
     if (b[j] !== CLOSE_OBJECT)
@@ -143,9 +188,9 @@ class Scanner {
         v = this.ws(v + 1);
         if (sub === undefined) j = this.skip(v);
         else {
-          if (kept++ > 0) out[this.pos++] = COMMA;
-          this.pos += b.copy(out, this.pos, j, keyEnd);
-          out[this.pos++] = COLON;
+          if (kept++ > 0) this.put(COMMA);
+          this.putRange(j, keyEnd);
+          this.put(COLON);
           j = this.copy(v, sub);
         }
         j = this.ws(j);
@@ -153,8 +198,24 @@ class Scanner {
         else if (b[j] === CLOSE_OBJECT) break;
         else this.fail(j, "',' or '}' expected");
       }
-    out[this.pos++] = CLOSE_OBJECT;
+    this.put(CLOSE_OBJECT);
     return j + 1;
+  }
+
+  put(byte: number): void {
+    if (this.pos >= this.out.length) this.grow(1);
+    this.out[this.pos++] = byte;
+  }
+
+  putRange(start: number, end: number): void {
+    if (this.pos + (end - start) > this.out.length) this.grow(end - start);
+    this.pos += this.b.copy(this.out, this.pos, start, end);
+  }
+
+  grow(n: number): void {
+    const bigger = Buffer.allocUnsafe(Math.max(2 * this.out.length, this.pos + n));
+    this.out.copy(bigger, 0, 0, this.pos);
+    this.out = scratch = bigger;
   }
 
   /** The pick of the member whose name is the bytes start..end (without quotes), if it is picked. */
@@ -207,7 +268,7 @@ export function pickJson(bytes: Buffer, pick: Pick): unknown {
   const s = new Scanner(bytes);
   const start = s.ws(0);
   if (start >= bytes.length) s.fail(start, 'empty document');
-  const end = s.copy(start, compile(pick));
+  const [value, end] = s.value(start, compile(pick));
   if (s.ws(end) !== bytes.length) s.fail(end, 'unexpected data after the document');
-  return JSON.parse(s.out.toString('utf8', 0, s.pos));
+  return value;
 }

@@ -111,7 +111,7 @@ export async function kubeGet<T = unknown>(
       if (err.code === 'ECONNRESET' || err.code === 'EPIPE') return send();
       throw err;
     });
-    const bytes = await res.buffer();
+    const { bytes, release } = await readBody(res.body);
     let body: unknown;
     try {
       body =
@@ -123,6 +123,8 @@ export async function kubeGet<T = unknown>(
     } catch {
       if (res.ok) throw new Error(`GET ${path}: the answer is not JSON (${bytes.toString('utf8', 0, 80)})`);
       body = bytes.toString();
+    } finally {
+      release();
     }
     if (!res.ok) {
       const responseHeaders: Record<string, string> = {};
@@ -137,6 +139,33 @@ export async function kubeGet<T = unknown>(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Receive buffers, reused: a list page (megabytes on a big cluster) is copied into memory already
+ * in use rather than collected in chunks and concatenated into a new buffer each time. Nothing
+ * decoded from a page refers to its buffer, so it goes back as soon as the page is read.
+ */
+const spare: Buffer[] = [];
+
+async function readBody(stream: NodeJS.ReadableStream): Promise<{ bytes: Buffer; release: () => void }> {
+  let buf = spare.pop() ?? Buffer.allocUnsafe(64 * 1024);
+  let len = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (len + chunk.length > buf.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(2 * buf.length, len + chunk.length));
+        buf.copy(bigger, 0, 0, len);
+        buf = bigger;
+      }
+      len += chunk.copy(buf, len);
+    }
+  } catch (err) {
+    if (spare.length < 4) spare.push(buf);
+    throw err;
+  }
+  const done = buf;
+  return { bytes: buf.subarray(0, len), release: () => void (spare.length < 4 && spare.push(done)) };
 }
 
 const agents = new Map<string, HttpAgent>();
