@@ -40,6 +40,7 @@ async function main() {
   const cpu = [];
   let result;
   const prof = profileFile ? profiler() : undefined;
+  const rssAfter = [];
   for (let i = 0; i <= warm; i++) {
     if (i === 1 && prof) await prof.start();
     const t0 = process.hrtime.bigint();
@@ -47,6 +48,7 @@ async function main() {
     result = await handler(event, context);
     cpu.push(cpuMs(process.cpuUsage(c0)));
     wall.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    rssAfter.push(Math.round(process.memoryUsage().rss / 2 ** 20));
     if (result.outcome !== 'pass' || result.summary.error > 0)
       throw new Error(
         `invocation ${i} did not pass: ${JSON.stringify(result.summary)} ${JSON.stringify(result.failing)}`,
@@ -65,6 +67,8 @@ async function main() {
       summary: result.summary,
       failing: result.failing.map((f) => f.code),
       maxRssMb: process.resourceUsage().maxRSS / 1024,
+      rssAfterMb: rssAfter,
+      memoryMb: Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 2 ** 20)])),
     })}\n`,
   );
 }

@@ -28,7 +28,7 @@ describe('5 000 nodes, 100 000 pods: the healthy stack through the live collecto
   beforeAll(async () => {
     lab = await startLabFakes({ kubernetes: big.kubernetes, otherPods: big.otherPods, cacheJson: true });
     restore = useEnv(lab.env);
-  });
+  }, 60_000);
   afterAll(async () => {
     restore();
     await lab.stop();
@@ -56,7 +56,7 @@ describe('5 000 nodes, 100 000 pods: the healthy stack through the live collecto
     expect(results.filter((r) => r.status === 'fail').map((r) => r.code)).toEqual(['WRK008']);
     const nodeExporter = results.find((r) => r.code === 'WRK003');
     expect(nodeExporter?.status).toBe('pass');
-  });
+  }, 60_000);
 
   it('the cluster really has 100 000 pods: a cluster-wide list pages through all of them', async () => {
     const kc = kubeConfigForEks({
