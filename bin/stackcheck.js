@@ -13,9 +13,10 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const { existsSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { createHash } = require('node:crypto');
+const { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
-const { dirname, join } = require('node:path');
+const { basename, dirname, join } = require('node:path');
 const vm = require('node:vm');
 
 /** Whether these arguments only need the snapshot bundle (no collector, notifier, DynamoDB or serve). */
@@ -27,25 +28,31 @@ function snapshotOnly(args) {
 }
 
 /**
- * Loads a bundle as require() would, with V8's code cache for it kept beside it (FILE.v8cache,
+ * Loads a bundle as require() would, with V8's code cache for it kept beside it (FILE.HASH.v8cache,
  * written at exit when missing or stale, as Node 22's module.enableCompileCache does): a run then
  * skips compiling the functions an earlier run compiled. A cache that does not fit (another Node,
  * a rebuilt bundle) is rejected by V8 and written anew; one that cannot be written is no error.
  */
 function loadBundle(file) {
-  const cacheFile = `${file}.v8cache`;
+  const source = readFileSync(file);
+  // V8 checks a cache against the source's length, not its content: the cache is named by the
+  // content's hash, so a rebuilt bundle never runs code compiled from the one before.
+  const hash = createHash('sha1').update(source).digest('hex').slice(0, 16);
+  const cacheFile = `${file}.${hash}.v8cache`;
   let cachedData;
   try {
     cachedData = readFileSync(cacheFile);
   } catch {
     cachedData = undefined;
   }
-  const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
+  const script = new vm.Script(Module.wrap(source.toString('utf8')), { filename: file, cachedData });
   const m = { exports: {} };
   script.runInThisContext().call(m.exports, m.exports, Module.createRequire(file), m, file, dirname(file));
   if (!cachedData || script.cachedDataRejected)
     process.once('exit', () => {
       try {
+        for (const old of readdirSync(dirname(file)))
+          if (old.startsWith(`${basename(file)}.`) && old.endsWith('.v8cache')) rmSync(join(dirname(file), old));
         const tmp = `${cacheFile}.${process.pid}`;
         writeFileSync(tmp, script.createCachedData());
         renameSync(tmp, cacheFile);
