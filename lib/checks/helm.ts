@@ -1,6 +1,7 @@
 /** Helm release: the latest revision is deployed, of the expected chart version, with the values in git. */
-import { deployedRelease, latestRelease } from '../helm/release';
+import { deployedRelease, latestRelease, unredactedConfig } from '../helm/release';
 import { diffValues } from '../expected/values';
+import { REDACTED, isSecretKey, redactValues } from '../redact';
 import type { CheckContext, Check, Finding } from './types';
 import { fail, pass, skip } from './util';
 
@@ -102,15 +103,18 @@ export const helmChecks: Check[] = [
       }
       if (!rel) return [skip(secretRef(ctx), 'no deployed release to compare with (see HELM001)')];
       const ref = `Secret/${ctx.expected.namespace}/${rel.secretName}`;
-      const diffs = diffValues(ctx.expected.values, rel.config);
+      // Compared before redaction when the release was decoded in this run (secret paths are then
+      // named but their values never shown); a recorded snapshot holds only redacted values.
+      const diffs = diffValues(ctx.expected.values, unredactedConfig(rel.config) ?? rel.config);
       if (diffs.length === 0)
         return [pass(ref, `the values of revision ${rel.revision} equal the values file and --set flags`)];
-      return diffs.map((d) =>
-        fail(ref, `values in git and the deployed release differ at ${d.path}`, {
-          expected: d.expected ?? null,
-          actual: d.actual ?? null,
-        }),
-      );
+      return diffs.map((d) => {
+        const secret = isSecretKey(d.path.split('.').pop() ?? '');
+        return fail(ref, `values in git and the deployed release differ at ${d.path}${secret ? ' (redacted)' : ''}`, {
+          expected: secret ? REDACTED : redactValues(d.expected ?? null),
+          actual: secret ? REDACTED : redactValues(d.actual ?? null),
+        });
+      });
     },
   },
 ];

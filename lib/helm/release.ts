@@ -5,29 +5,29 @@
  * the gzip magic bytes, and so does this one.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { REDACTED, redactValues } from '../redact';
 import type { HelmRelease, K8sObject } from '../snapshot/types';
 
 const GZIP_MAGIC = [0x1f, 0x8b, 0x08];
 const MAX_RELEASE_BYTES = 64 * 1024 * 1024;
-export const REDACTED = '[REDACTED]';
+export { REDACTED, redactValues };
 
-const SECRET_KEY = /(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential)/i;
-const SECRET_VALUE = /hooks\.slack\.com\/|^xox[abpr]-|-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+/**
+ * The config as Helm recorded it, before redaction, for HELM003 to compare in memory. Keyed by the
+ * redacted config object: it never reaches a snapshot file, a report or a log (JSON does not see a
+ * WeakMap), and a copied snapshot simply has none (then redacted values are not compared).
+ */
+const unredacted = new WeakMap<object, Record<string, unknown>>();
 
-/** Replaces secret-looking values (by key name or by value shape) with "[REDACTED]", recursively. */
-export function redactValues<T>(value: T): T {
-  const walk = (v: unknown, key: string | undefined): unknown => {
-    if (Array.isArray(v)) return v.map((item) => walk(item, key));
-    if (v !== null && typeof v === 'object') {
-      return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, child]) => [k, walk(child, k)]));
-    }
-    if (typeof v === 'string' && (SECRET_VALUE.test(v) || (key !== undefined && SECRET_KEY.test(key) && v !== ''))) {
-      return REDACTED;
-    }
-    if (typeof v === 'number' && key !== undefined && SECRET_KEY.test(key)) return REDACTED;
-    return v;
-  };
-  return walk(value, undefined) as T;
+/** The release's config before redaction, when it was decoded in this process. */
+export function unredactedConfig(config: Record<string, unknown>): Record<string, unknown> | undefined {
+  return unredacted.get(config);
+}
+
+function redactedConfig(raw: Record<string, unknown>): Record<string, unknown> {
+  const config = redactValues(raw);
+  unredacted.set(config, raw);
+  return config;
 }
 
 interface ReleaseJson {
@@ -80,7 +80,7 @@ export function decodeReleaseSecret(secret: K8sObject, opts: { keepManifest?: bo
       version: meta.version ?? '',
       ...(meta.appVersion ? { appVersion: meta.appVersion } : {}),
     },
-    config: redactValues(rel.config ?? {}),
+    config: redactedConfig(rel.config ?? {}),
     ...(opts.keepManifest !== false && rel.manifest ? { manifest: rel.manifest } : {}),
     ...(rel.info?.first_deployed ? { firstDeployed: rel.info.first_deployed } : {}),
     ...(rel.info?.last_deployed ? { lastDeployed: rel.info.last_deployed } : {}),

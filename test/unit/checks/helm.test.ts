@@ -1,5 +1,5 @@
 import { encodeReleaseSecret, decodeReleaseSecret } from '../../../lib/helm/release';
-import { labValues } from '../../support/factories/expected';
+import { labExpected, labValues } from '../../support/factories/expected';
 import { failing, runCode } from '../../support/run-check';
 
 describe('check: Helm release (HELM001-003)', () => {
@@ -57,6 +57,51 @@ describe('check: Helm release (HELM001-003)', () => {
         actual: '7d',
       }),
     ]);
+  });
+  it('names a secret path that differs without showing either value', () => {
+    const CANARY = 'canary-expected-9f3c1e';
+    const DEPLOYED = 'canary-deployed-77ab02';
+    const expected = labExpected();
+    expected.values = { ...expected.values, grafana: { env: { GF_AUTH_TOKEN: CANARY } } };
+    const rs = runCode(
+      'HELM003',
+      (s) => {
+        const deployed = s.kubernetes.helmReleases[1];
+        const secret = encodeReleaseSecret({
+          name: deployed.name,
+          namespace: deployed.namespace,
+          revision: deployed.revision,
+          status: 'deployed',
+          chartName: deployed.chart.name,
+          chartVersion: deployed.chart.version,
+          config: { ...labValues(), grafana: { env: { GF_AUTH_TOKEN: DEPLOYED } } },
+        });
+        s.kubernetes.helmReleases[1] = decodeReleaseSecret(secret);
+      },
+      expected,
+    );
+    expect(failing(rs)).toEqual([
+      expect.objectContaining({
+        message: 'values in git and the deployed release differ at grafana.env.GF_AUTH_TOKEN (redacted)',
+        expected: '[REDACTED]',
+        actual: '[REDACTED]',
+      }),
+    ]);
+    expect(JSON.stringify(rs)).not.toMatch(/canary-/);
+  });
+  it('does not compare a secret that a recorded snapshot holds redacted', () => {
+    const expected = labExpected();
+    expected.values = { ...expected.values, grafana: { adminPassword: 'canary-pw-31337' } };
+    const rs = runCode(
+      'HELM003',
+      (s) => {
+        // as read back from a --record file: the redacted config, no in-memory original
+        s.kubernetes.helmReleases[1] = JSON.parse(JSON.stringify(s.kubernetes.helmReleases[1]));
+        s.kubernetes.helmReleases[1].config = { ...labValues(), grafana: { adminPassword: '[REDACTED]' } };
+      },
+      expected,
+    );
+    expect(failing(rs)).toEqual([]);
   });
   it('is skipped when the expectation comes from the release itself', () => {
     expect(runCode('HELM003', (_s, e) => (e.valuesSource = 'release'))[0].status).toBe('skip');

@@ -96,7 +96,7 @@ describe('helm: release secrets as Helm stores them', () => {
       }),
     ).toEqual({
       a: { token: '[REDACTED]', apiKey: '[REDACTED]', client_secret: '[REDACTED]', name: 'x' },
-      url: '[REDACTED]',
+      url: 'https://hooks.slack.com/[REDACTED]',
       list: [{ password: '[REDACTED]' }],
       empty: { password: '' },
     });
