@@ -8,6 +8,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { openLiveSession } from '../lib/collect';
+import { failureLogFields } from '../lib/lambda/log';
 import { parseVerifyPayload } from '../lib/lambda/payload';
 import { verifyRequestFromLambda } from '../lib/lambda/request';
 import { runVerifyInvocation, type VerifyFunctionResult, type VerifyInvocationDeps } from '../lib/lambda/verify';
@@ -31,10 +32,9 @@ export function createVerifyHandler(deps: VerifyFunctionDeps) {
       metrics.publishStoredMetrics();
     },
     onError: async function logVerifyError(request) {
-      logger.error('verify failed', {
-        error: (request.error as Error)?.name,
-        message: (request.error as Error)?.message,
-      });
+      // `message` is a key Powertools Logger reserves (the log line's own message): the reason
+      // goes under `reason`, redacted like every line (lib/redact.ts).
+      logger.error('verify failed', failureLogFields(request.error, env));
       metrics.publishStoredMetrics();
     },
   });

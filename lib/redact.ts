@@ -23,8 +23,6 @@ const SECRET_WORDS = new Set([
   'password',
   'passwords',
   'passwd',
-  'pwd',
-  'pass',
   'passphrase',
   'secret',
   'secrets',
@@ -99,10 +97,21 @@ const SHAPES: Array<[RegExp, string | ((...m: string[]) => string)]> = [
   [/\bxox[abposr]-[A-Za-z0-9-]+/g, REDACTED],
   // NAME=value (query strings, --set, environment): only names that are secrets by the key rule
   [
-    /([A-Za-z0-9_.-]+)=(?!\[REDACTED\])([^\s&"',;]+)/g,
-    (m: string, name: string) => (isSecretKey(name.split('.').pop() ?? name) ? `${name}=${REDACTED}` : m),
+    /([A-Za-z0-9_.[\]-]+)=(?!\[REDACTED\])([^\s&"',;]+)/g,
+    (m: string, name: string) =>
+      isSecretKey(
+        name
+          .replace(/\[[^\]]*\]?/g, '')
+          .split('.')
+          .pop() ?? name,
+      )
+        ? `${name}=${REDACTED}`
+        : m,
   ],
 ];
+
+/** Cheap pre-test: a string without any of these has no secret shape (most strings of a snapshot). */
+const MAYBE_SHAPE = /:\/\/|Bearer|Basic|xox|-----BEGIN|=|\n/;
 
 /** `key: value` lines of multi-line text (a rendered manifest, a YAML excerpt). */
 const YAML_LINE = /^(\s*-?\s*"?)([A-Za-z0-9_.-]+)("?\s*:[ \t]+)(?!\[REDACTED\])(\S.*)$/gm;
@@ -125,10 +134,18 @@ export class Redactor {
     return this;
   }
 
+  /** Adds every secret another redactor knows. */
+  merge(other: Redactor): this {
+    for (const s of other.secrets) if (!this.secrets.includes(s)) this.secrets.push(s);
+    this.secrets.sort((a, b) => b.length - a.length);
+    return this;
+  }
+
   /** Any text: known secrets, then secret shapes. */
   text(s: string): string {
     let out = s;
     for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    if (!MAYBE_SHAPE.test(out)) return out;
     for (const [re, rep] of SHAPES) out = out.replace(re, rep as string);
     if (out.includes('\n'))
       out = out.replace(YAML_LINE, (m, pre: string, key: string, sep: string) =>

@@ -15,6 +15,8 @@ import { serializeSnapshot } from '../snapshot/load';
 import { openStateStore } from '../state';
 import { VERSION } from '../version';
 import { CLI_NAMES, parseVerifyRequest, verify } from '../verify';
+import { redactorFor, type Redactor } from '../redact';
+import type { Snapshot } from '../snapshot/types';
 
 export interface CliIO {
   stdout: (s: string) => void;
@@ -108,7 +110,9 @@ interface VerifyFlags {
   timeout?: string;
 }
 
-async function runVerify(flags: VerifyFlags, io: CliIO): Promise<number> {
+async function runVerify(flags: VerifyFlags, io: CliIO, redactor: Redactor): Promise<number> {
+  const envPairs = parseEnvPairs(flags.env);
+  redactor.merge(redactorFor({ env: envPairs }));
   // commander has checked --format and --fail-on against their choices; the rest is the request's.
   const request = parseVerifyRequest(
     {
@@ -119,7 +123,7 @@ async function runVerify(flags: VerifyFlags, io: CliIO): Promise<number> {
       context: flags.context,
       values: flags.values,
       sets: flags.set,
-      env: { ...io.env, ...parseEnvPairs(flags.env) },
+      env: { ...io.env, ...envPairs },
       domain: flags.domain,
       certArn: flags.certArn,
       release: flags.release,
@@ -141,7 +145,7 @@ async function runVerify(flags: VerifyFlags, io: CliIO): Promise<number> {
       '--notify needs --state FILE|dynamodb:TABLE to know what was already reported (or use --notify-always)',
     );
   }
-  let notifyModule: { notifyFromCli?: (...a: unknown[]) => Promise<{ lines: string[]; ok: boolean }> } | undefined;
+  let notifyModule: typeof import('../notify/cli') | undefined;
   if (flags.notify) {
     const targets = flags.notify.split(',').map((s) => s.trim());
     const bad = targets.filter((t) => t !== 'slack' && t !== 'sns');
@@ -183,18 +187,46 @@ async function runVerify(flags: VerifyFlags, io: CliIO): Promise<number> {
           (require('../collect/index') as typeof import('../collect/index')).openLiveSession
         : undefined,
   });
+  redactor.merge(outcome.redactor);
   if (progress) io.stderr('\r\u001b[2K');
   if (!flags.quiet) for (const n of outcome.notes) io.stderr(`note: ${n}\n`);
+  // The snapshot leaves the process only redacted (--record, the topology of html/markdown).
+  const snapshot =
+    flags.record || format === 'html' || format === 'markdown' ? redactor.value(outcome.snapshot) : undefined;
+  let report = outcome.report;
+  let exitCode: number = outcome.exitCode;
+  // Before the report is written, so a failed notification is in it (and fails the run).
+  if (notifyModule) {
+    const n = await notifyModule.notifyFromCli(report, {
+      targets: flags.notify,
+      always: !!flags.notifyAlways,
+      state: flags.state,
+      env,
+      redactor,
+    });
+    for (const l of n.lines) io.stderr(`${l}\n`);
+    report = { ...report, notification: n.notification };
+    if (!n.ok) {
+      report.outcome = 'fail';
+      exitCode = Math.max(exitCode, 1);
+    }
+  }
+  if (report.noChecksRan) {
+    io.stderr(
+      `stackcheck: no check ran: ${report.results.length === 0 ? 'no check was selected' : 'every selected check was skipped'}${flags.checks ? ` (--checks ${flags.checks})` : ''}; see the report for why\n`,
+    );
+    exitCode = 2;
+  }
   if (flags.record) {
     try {
-      writeFileSync(flags.record, serializeSnapshot(outcome.snapshot));
+      writeFileSync(flags.record, serializeSnapshot(snapshot as Snapshot));
     } catch (err) {
       throw new ConfigError(`--record ${flags.record}: cannot write the file: ${describeError(err)}`, flags.record);
     }
   }
   const color = format === 'text' && !flags.output && io.stdoutIsTTY && !io.env.NO_COLOR;
-  const text = formatReport(format as Format, outcome.report, {
-    snapshot: outcome.snapshot,
+  const text = formatReport(format as Format, report, {
+    snapshot,
     expected: outcome.expected,
     color,
   });
@@ -206,19 +238,10 @@ async function runVerify(flags: VerifyFlags, io: CliIO): Promise<number> {
     }
     if (!flags.quiet)
       io.stderr(
-        `report written to ${flags.output} (${outcome.report.outcome}: ${outcome.report.summary.fail} failed, ${outcome.report.summary.error} errors)\n`,
+        `report written to ${flags.output} (${report.outcome}: ${report.summary.fail} failed, ${report.summary.error} errors)\n`,
       );
   } else io.stdout(text);
-  if (notifyModule?.notifyFromCli) {
-    const n = await notifyModule.notifyFromCli(outcome.report, {
-      targets: flags.notify,
-      always: !!flags.notifyAlways,
-      state: flags.state,
-      env,
-    });
-    for (const l of n.lines) io.stderr(`${l}\n`);
-  }
-  return outcome.exitCode;
+  return exitCode;
 }
 
 function runExplain(code: string, io: CliIO): number {
@@ -242,7 +265,11 @@ function runExplain(code: string, io: CliIO): number {
   return 0;
 }
 
-export function buildProgram(io: CliIO, setResult: (p: Promise<number>) => void): Command {
+export function buildProgram(
+  io: CliIO,
+  setResult: (p: Promise<number>) => void,
+  redactor: Redactor = redactorFor({ env: io.env }),
+): Command {
   const program = new Command('stackcheck')
     .description('Verify and watch a kube-prometheus-stack install on Amazon EKS')
     .version(VERSION, '-V, --version')
@@ -311,7 +338,7 @@ export function buildProgram(io: CliIO, setResult: (p: Promise<number>) => void)
       'after',
       '\nValues, later wins (as Helm): the chart defaults, -f/--values files in order, then --set-json, --set, --set-string, --set-file, --set-literal (each in the order given). Inputs over 32 MiB are refused (exit 2).\n\nExit codes: 0 nothing failing at or above --fail-on; 1 failures or error results; 2 bad usage or configuration; 3 nothing could be collected.\n\nExample:\n  stackcheck verify --snapshot examples/healthy-snapshot.json --values examples/monitor-values.yaml --env MyDomain=example.com --env CERT_ARN=arn:aws:acm:…\n  envsubst < monitor-values.yaml | stackcheck verify --cluster myeks -f - --set prometheus.prometheusSpec.scrapeInterval=15s\n',
     )
-    .action((flags: VerifyFlags) => setResult(runVerify(flags, io)));
+    .action((flags: VerifyFlags) => setResult(runVerify(flags, io, redactor)));
 
   program
     .command('explain')
@@ -345,11 +372,19 @@ export function buildProgram(io: CliIO, setResult: (p: Promise<number>) => void)
   return program;
 }
 
-export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
+export async function main(argv: string[], rawIo: CliIO = defaultIO()): Promise<number> {
+  // Every line on stderr (notes, errors, notify lines) goes through the run's redactor, which
+  // learns the secrets of --env, the values and --set as the run reads them.
+  const redactor = redactorFor({ env: rawIo.env });
+  const io: CliIO = { ...rawIo, stderr: (s) => rawIo.stderr(redactor.text(s)) };
   let result: Promise<number> | undefined;
-  const program = buildProgram(io, (p) => {
-    result = p;
-  });
+  const program = buildProgram(
+    io,
+    (p) => {
+      result = p;
+    },
+    redactor,
+  );
   try {
     if (argv.length === 0) {
       program.outputHelp();

@@ -52,7 +52,7 @@ function recordMetrics(metrics: Metrics, report: Report): void {
 async function storeReports(outcome: VerifyOutcome, deps: VerifyInvocationDeps) {
   const { env, logger } = deps;
   if (!env.REPORT_BUCKET) return undefined;
-  const { report, snapshot, expected } = outcome;
+  const { report, snapshot, expected, redactor } = outcome;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const rs = require('../adapters/report-store') as typeof import('../adapters/report-store');
@@ -62,7 +62,9 @@ async function storeReports(outcome: VerifyOutcome, deps: VerifyInvocationDeps) 
       {
         cluster: report.cluster,
         startedAt: report.startedAt,
-        html: formatHtml({ report, snapshot, expected }),
+        // report and expected are redacted; the topology's snapshot is large (20 000 pods):
+        // the page itself goes through the redactor instead of a copy of the snapshot.
+        html: redactor.text(formatHtml({ report, snapshot, expected })),
         json: formatJson(report),
       },
       Number(env.REPORT_URL_TTL_SECONDS ?? 86_400),
@@ -88,7 +90,13 @@ export async function runVerifyInvocation(
 
   const reportUrls = await storeReports(outcome, deps);
   const { slack, sns } = await reportDestinationsFromEnv(env);
-  const notifyDeps: NotifyDeps = { store, slack, sns, ...(reportUrls ? { link: reportUrls.htmlUrl } : {}) };
+  const notifyDeps: NotifyDeps = {
+    store,
+    slack,
+    sns,
+    redactor: outcome.redactor,
+    ...(reportUrls ? { link: reportUrls.htmlUrl } : {}),
+  };
   let notification: VerifyFunctionResult['notification'];
   try {
     notification = await notify(report, notifyMode, notifyDeps);

@@ -9,6 +9,7 @@ import type { Report } from '../report/types';
 import { ConflictError, type StateStore } from '../state/types';
 import { detectChange, failingOf, type Change, type StoredResults } from './change';
 import { slackReport, snsReport } from './messages';
+import type { Redactor } from '../redact';
 
 export type NotifyMode = 'on-change' | 'always' | 'never';
 
@@ -18,6 +19,8 @@ export interface NotifyDeps {
   sns?: (m: ReturnType<typeof snsReport>) => Promise<unknown>;
   link?: string;
   now?: () => Date;
+  /** Applied to every message body and error before it leaves (lib/redact.ts). */
+  redactor?: Redactor;
 }
 
 export interface NotifyOutcome {
@@ -48,11 +51,12 @@ export async function notify(report: Report, mode: NotifyMode, deps: NotifyDeps)
     };
   }
   const errors: string[] = [];
+  const safe = <T>(m: T): T => (deps.redactor ? deps.redactor.value(m) : m);
   await Promise.all([
     (async () => {
       if (!deps.slack) return;
       try {
-        await deps.slack(slackReport(report, change, { link: deps.link }));
+        await deps.slack(safe(slackReport(report, change, { link: deps.link })));
         destinations.slack = 'sent';
       } catch (err) {
         destinations.slack = 'failed';
@@ -62,7 +66,7 @@ export async function notify(report: Report, mode: NotifyMode, deps: NotifyDeps)
     (async () => {
       if (!deps.sns) return;
       try {
-        await deps.sns(snsReport(report, change, { link: deps.link }));
+        await deps.sns(safe(snsReport(report, change, { link: deps.link })));
         destinations.sns = 'sent';
       } catch (err) {
         destinations.sns = 'failed';
@@ -73,7 +77,7 @@ export async function notify(report: Report, mode: NotifyMode, deps: NotifyDeps)
   if (errors.length > 0)
     return {
       ...base,
-      errors,
+      errors: errors.map((e) => (deps.redactor ? deps.redactor.text(e) : e)),
       sent: false,
       reason: 'a destination failed; the state was not advanced, the next run retries',
     };

@@ -20,6 +20,11 @@ export function isFailing(results: readonly Result[], failOn: Severity = 'critic
   );
 }
 
+/** No selected check ran: nothing passed, failed or errored (every result skipped, or none at all). */
+export function noChecksRan(results: readonly Result[]): boolean {
+  return results.every((r) => r.status === 'skip');
+}
+
 export interface BuildReportInput {
   cluster: string;
   startedAt: Date;
@@ -48,6 +53,7 @@ export function buildReport(input: BuildReportInput): Report {
     ...(input.chartVersion ? { chartVersion: input.chartVersion } : {}),
     ...(input.collectedAt ? { collectedAt: input.collectedAt } : {}),
     failOn,
-    outcome: isFailing(input.results, failOn) ? 'fail' : 'pass',
+    outcome: isFailing(input.results, failOn) || noChecksRan(input.results) ? 'fail' : 'pass',
+    ...(noChecksRan(input.results) ? { noChecksRan: true } : {}),
   };
 }

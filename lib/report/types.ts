@@ -25,4 +25,15 @@ export interface Report {
   failOn?: Severity;
   /** `pass` when the exit code is 0, else `fail`. */
   outcome?: 'pass' | 'fail';
+  /** Set when no selected check ran (none selected, or every one skipped): that is not a pass. */
+  noChecksRan?: boolean;
+  /** What `--notify` did (CLI); a failed notification makes the run fail. */
+  notification?: ReportNotification;
+}
+
+export interface ReportNotification {
+  sent: boolean;
+  reason: string;
+  destinations?: Record<string, 'sent' | 'failed' | 'skipped'>;
+  errors: string[];
 }

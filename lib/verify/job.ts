@@ -22,6 +22,7 @@ import {
 } from './expectation';
 import { planFor, selectedFamilies } from './plan';
 import type { VerifyRequest } from './request';
+import { redactorFor, type Redactor } from '../redact';
 
 export interface VerifyDeps {
   /** Opens a live collection (lib/collect openLiveSession); required unless the source is a snapshot file. */
@@ -38,6 +39,11 @@ export interface VerifyOutcome {
   exitCode: 0 | 1;
   /** Warnings for the operator (unset variables, values taken from the release, …). */
   notes: string[];
+  /**
+   * Hides this run's secrets (lib/redact.ts). `report`, `expected` and `notes` are already redacted;
+   * `snapshot` is not (it is large): redact it where it leaves the process (`--record`, a topology).
+   */
+  redactor: Redactor;
 }
 
 /** The observed state, whatever its source: a live session or a recorded snapshot. */
@@ -104,5 +110,15 @@ export async function verify(req: VerifyRequest, deps: VerifyDeps = {}): Promise
     chartVersion: expected.chart.version,
     collectedAt: snapshot.collectedAt,
   });
-  return { report, snapshot, expected, exitCode: isFailing(results, failOn) ? 1 : 0, notes };
+  // Secrets leave no stage below this one: the run's environment (`${VAR}` substitution) and the
+  // secrets written in the values are known here.
+  const redactor = redactorFor({ env: req.env, values: expected.values });
+  return {
+    report: redactor.value(report),
+    snapshot,
+    expected: redactor.value(expected),
+    exitCode: isFailing(results, failOn) ? 1 : 0,
+    notes: notes.map((n) => redactor.text(n)),
+    redactor,
+  };
 }

@@ -16,6 +16,11 @@ import { LAB_TG_GRAFANA_ARN, labKubernetesState } from '../support/factories/k8s
 import { startLabFakes, useEnv, type LabFakes } from '../support/fakes/lab';
 import { SlackCapture } from '../support/fakes/slack';
 import { ASSUMED } from '../support/fakes/aws';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { labValues } from '../support/factories/expected';
 import { FakeS3 } from '../support/fakes/s3';
 
 const TOPIC = 'arn:aws:sns:ap-northeast-2:111122223333:stackcheck-reports';
@@ -34,7 +39,7 @@ const context = {
   getRemainingTimeInMillis: () => 60_000,
 } as unknown as Context;
 
-function handler() {
+function handler(extraEnv: NodeJS.ProcessEnv = {}) {
   return createVerifyHandler({
     env: {
       ...process.env,
@@ -45,6 +50,7 @@ function handler() {
       SNS_TOPIC_ARN: TOPIC,
       SKIP_FAMILIES: '["prometheus","grafana","heartbeat"]',
       REPORT_BUCKET: 'stackcheck-ci-reports',
+      ...extraEnv,
     },
     store: () => store,
     logger: new Logger({ serviceName: 'stackcheck-verify', logLevel: 'DEBUG' }),
@@ -93,8 +99,8 @@ afterAll(async () => {
   await s3.stop();
 });
 
-async function invoke(event: unknown): Promise<VerifyFunctionResult> {
-  return (await handler()(event, context)) as VerifyFunctionResult;
+async function invoke(event: unknown, extraEnv?: NodeJS.ProcessEnv): Promise<VerifyFunctionResult> {
+  return (await handler(extraEnv)(event, context)) as VerifyFunctionResult;
 }
 
 describe('verify Lambda: reports on change of state', () => {
@@ -216,4 +222,101 @@ describe('verify Lambda: reports on change of state', () => {
     expect(all).not.toContain('test-secret-slack-path');
     expect(all).not.toContain('stackcheck-test-secret-key');
   });
+});
+
+describe('verify Lambda: secrets and failures', () => {
+  it('logs why a run failed under a key Powertools keeps (reason), redacted', async () => {
+    // Powertools writes ERROR lines to stderr.
+    const errors: string[] = [];
+    const realErr = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array) =>
+      errors.push(String(chunk)) > 0) as typeof process.stderr.write;
+    try {
+      await expect(
+        invoke({ notify: 'sometimes' }, { VALUES_SET: '["grafana.adminPassword=canary-lambda-7e21c4"]' }),
+      ).rejects.toThrow();
+    } finally {
+      process.stderr.write = realErr;
+    }
+    expect(errors.join('')).not.toContain('canary-lambda');
+    const failed = errors
+      .join('')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l))
+      .find((l) => l.message === 'verify failed');
+    expect(failed).toMatchObject({
+      level: 'ERROR',
+      error: 'ConfigError',
+      reason: expect.stringContaining('payload.notify must be "on-change", "always" or "never"'),
+    });
+  });
+
+  it('puts no secret of the values file, VALUES_SET or VALUES_ENV into Slack, SNS, S3 or a log line', async () => {
+    const CANARY_ENV = 'canary-env-6d1f0b2e';
+    const CANARY_HOOK = 'https://hooks.slack.com/services/T0CANARY/B0CANARY/canaryhook5e6f';
+    const CANARY_SET = 'canary-set-41aa97c0';
+    const CANARY_FILE = 'canary-file-9b3e55d1';
+    const DEPLOYED = 'canary-deployed-0c3d9a';
+    const canaries = [CANARY_ENV, 'canaryhook5e6f', CANARY_SET, CANARY_FILE, DEPLOYED];
+    const dir = mkdtempSync(join(tmpdir(), 'stackcheck-lambda-secrets-'));
+    const valuesFile = join(dir, 'values.yaml');
+    const lab0 = labValues() as { grafana: Record<string, unknown> };
+    writeFileSync(
+      valuesFile,
+      `${stringify({
+        ...lab0,
+        // under keys that are no secret: only the substituted value itself tells
+        grafana: {
+          ...lab0.grafana,
+          env: { GF_AUTH_TOKEN: 'PLACEHOLDER_TOKEN' },
+          'grafana.ini': { server: { root_url: 'https://grafana.example.com/PLACEHOLDER_TOKEN' } },
+        },
+        alertmanager: { config: { global: { slack_api_url: 'PLACEHOLDER_HOOK' } } },
+        extraSecret: { password: CANARY_FILE },
+      })}`
+        .replaceAll('PLACEHOLDER_TOKEN', '${ALERT_TOKEN}')
+        .replace('PLACEHOLDER_HOOK', '${AM_SLACK_WEBHOOK_URL}'),
+    );
+    // The deployed release holds another token, and its rendered manifest the substituted ones.
+    const deployed = lab.kube.state.helmReleases.find((r) => r.status === 'deployed')!;
+    const saved = { config: deployed.config, manifest: deployed.manifest };
+    deployed.config = { ...labValues(), grafana: { ...lab0.grafana, env: { GF_AUTH_TOKEN: DEPLOYED } } };
+    deployed.manifest = `kind: Deployment\nenv:\n  - name: GF_AUTH_TOKEN\n    value: ${CANARY_ENV}\n  # ${CANARY_SET}\n`;
+    const posts = slack.posts.length;
+    const logged = output.length;
+    const snsCalls = lab.aws.calls.length;
+    try {
+      const r = await invoke(
+        { notify: 'always' },
+        {
+          VALUES_FILE: valuesFile,
+          VALUES_ENV: JSON.stringify({ ALERT_TOKEN: CANARY_ENV, AM_SLACK_WEBHOOK_URL: CANARY_HOOK }),
+          VALUES_SET: JSON.stringify([`grafana.adminPassword=${CANARY_SET}`]),
+        },
+      );
+      expect(r.failing).toContainEqual(
+        expect.objectContaining({
+          code: 'HELM003',
+          message: 'values in git and the deployed release differ at grafana.env.GF_AUTH_TOKEN (redacted)',
+        }),
+      );
+      expect(slack.posts.length).toBe(posts + 1);
+      const leaks = {
+        result: JSON.stringify(r),
+        slack: JSON.stringify(slack.posts.slice(posts)),
+        sns: JSON.stringify(lab.aws.calls.slice(snsCalls).filter((c) => c.service === 'sns')),
+        s3: [...s3.objects.values()].map((o) => o.body.toString('utf8')).join('\n'),
+        logs: output.slice(logged).join(''),
+      };
+      expect(leaks.sns).toContain('Publish');
+      expect(leaks.s3).toContain('HELM003');
+      for (const [where, text] of Object.entries(leaks))
+        for (const c of canaries)
+          expect({ where, leaked: text.includes(c) ? c : null }).toEqual({ where, leaked: null });
+    } finally {
+      Object.assign(deployed, saved);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

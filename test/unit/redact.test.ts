@@ -1,4 +1,6 @@
 import { REDACTED, Redactor, isSecretKey, redactorFor, secretsInValues } from '../../lib/redact';
+import { ConfigError } from '../../lib/errors';
+import { failureLogFields } from '../../lib/lambda/log';
 
 describe('redact: secret keys', () => {
   it.each([
@@ -138,5 +140,15 @@ describe('redact: known secrets', () => {
 
   it('ignores values too short to hide without shredding text', () => {
     expect(redactorFor({ env: { X_TOKEN: 'ab' } }).text('a tab')).toBe('a tab');
+  });
+});
+
+describe('redact: the verify Lambda failure log', () => {
+  it('gives the reason under `reason` (not the reserved `message`), without secrets', () => {
+    const err = new ConfigError('--set grafana.adminPassword=pw-canary-77: cannot parse; token canary-tok-55');
+    expect(failureLogFields(err, { ALERT_TOKEN: 'canary-tok-55' })).toEqual({
+      error: 'ConfigError',
+      reason: '--set grafana.adminPassword=[REDACTED] cannot parse; token [REDACTED]',
+    });
   });
 });

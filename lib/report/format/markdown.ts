@@ -25,6 +25,9 @@ export function formatMarkdown(report: Report, opts: { snapshot?: Snapshot; expe
     `| ${s.pass} | ${s.fail} | ${s.error} | ${s.skip} |`,
     '',
   );
+  if (report.noChecksRan) lines.push('**No check ran**: every selected check was skipped.', '');
+  if (report.notification && report.notification.errors.length > 0)
+    lines.push(`**Notification failed**: ${mdEscape(report.notification.errors.join('; '))}`, '');
   lines.push(
     `${report.namespace ? `namespace \`${report.namespace}\` · ` : ''}${report.release ? `release \`${report.release}\` · ` : ''}started ${report.startedAt} · stackcheck ${report.version}`,
     '',

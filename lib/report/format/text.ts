@@ -47,6 +47,9 @@ export function formatText(report: Report, opts: { color?: boolean } = {}): stri
     }
   }
   lines.push('');
+  if (report.noChecksRan) lines.push(c('31', 'no check ran: every selected check was skipped (see the reasons above)'));
+  if (report.notification && report.notification.errors.length > 0)
+    lines.push(c('31', `notification failed: ${report.notification.errors.join('; ')}`));
   const outcome = report.outcome === 'fail' ? c('31', 'FAIL') : c('32', 'PASS');
   lines.push(`${outcome} (fail on ${report.failOn ?? 'critical'}) in ${report.durationMs} ms`);
   lines.push(summaryLine(report));
