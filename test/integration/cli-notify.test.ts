@@ -86,4 +86,54 @@ describe('cli: --notify on change of state', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('--notify needs --state');
   });
+
+  it('a failed notification is in the report and fails the run (exit 1)', async () => {
+    slack.status = 500;
+    try {
+      const r = await run([
+        'verify',
+        '--snapshot',
+        join(ROOT, 'examples/healthy-snapshot.json'),
+        '--notify',
+        'slack',
+        '--notify-always',
+        '--format',
+        'json',
+      ]);
+      expect(r.code).toBe(1);
+      const report = JSON.parse(r.out);
+      expect(report.outcome).toBe('fail');
+      expect(report.notification).toMatchObject({ sent: false, destinations: { slack: 'failed' } });
+      expect(report.notification.errors).toEqual([expect.stringContaining('slack:')]);
+      expect(r.err).toContain('notify: a destination failed');
+      const text = await run([
+        'verify',
+        '--snapshot',
+        join(ROOT, 'examples/healthy-snapshot.json'),
+        '--notify',
+        'slack',
+        '--notify-always',
+      ]);
+      expect(text.code).toBe(1);
+      expect(text.out).toMatch(/\nnotification failed: slack: .*\nFAIL /);
+      expect(text.out + text.err).not.toContain('test-secret-slack-path');
+    } finally {
+      slack.status = 200;
+    }
+  });
+
+  it('a destination asked for but not configured is a failed notification', async () => {
+    const r = await run([
+      'verify',
+      '--snapshot',
+      join(ROOT, 'examples/healthy-snapshot.json'),
+      '--notify',
+      'sns',
+      '--notify-always',
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out).notification.errors).toEqual(['sns: SNS_TOPIC_ARN is not set']);
+  });
 });

@@ -55,6 +55,18 @@ describe('cli: verify on a snapshot', () => {
     expect(report.results.find((x: { code: string }) => x.code === 'HELM003').status).toBe('skip');
   });
 
+  it('a selection where no check runs is not a pass: exit 2, noChecksRan in the report', async () => {
+    // the heartbeat is read from a live --state store, never from a snapshot: it is skipped
+    const r = await run(['verify', '--snapshot', HEALTHY, '--checks', 'heartbeat', '--format', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('stackcheck: no check ran: every selected check was skipped (--checks heartbeat)');
+    const report = JSON.parse(r.out);
+    expect(report).toMatchObject({ outcome: 'fail', noChecksRan: true, summary: { pass: 0, fail: 0, error: 0 } });
+    const text = await run(['verify', '--snapshot', HEALTHY, '--checks', 'heartbeat']);
+    expect(text.out).toContain('no check ran: every selected check was skipped');
+    expect(text.out).not.toContain('PASS');
+  });
+
   it('filters families with --checks and --skip', async () => {
     const only = JSON.parse(
       (await run(['verify', '--snapshot', HEALTHY, ...LAB, '--checks', 'alb,certificate', '--format', 'json'])).out,
