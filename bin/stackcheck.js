@@ -5,13 +5,27 @@
 // (`verify --snapshot` without --notify or a DynamoDB --state, `explain`, help), dist/cli.js for
 // everything else. The compiled modules are the fallback, and are used when STACKCHECK_UNBUNDLED=1
 // (debugging with the source layout).
-// A closed pipe (`stackcheck … | head`) is not an error worth a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (err) => {
-    if (err && err.code === 'EPIPE') process.exit(process.exitCode || 0);
-    throw err;
-  });
+//
+// Output that cannot be written is not worth a stack trace: a closed pipe (`stackcheck … | head`)
+// ends the process quietly, as other CLIs do; any other write error (a full disk: ENOSPC) is one
+// line naming the stream and exit 2 (docs/cli.md).
+function onWriteError(err, name) {
+  if (err && err.code === 'EPIPE') process.exit(process.exitCode || 0);
+  if (name === 'stdout') {
+    const why = err && err.code === 'ENOSPC' ? 'no space left on device' : (err && err.message) || String(err);
+    try {
+      require('node:fs').writeSync(
+        2,
+        `stackcheck: cannot write the report to stdout: ${why}${err && err.code ? ` (${err.code})` : ''}\n`,
+      );
+    } catch {
+      // stderr is gone too: the exit code is all that is left
+    }
+  }
+  process.exit(2);
 }
+process.stdout.on('error', (err) => onWriteError(err, 'stdout'));
+process.stderr.on('error', (err) => onWriteError(err, 'stderr'));
 
 const { createHash } = require('node:crypto');
 const { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
@@ -82,12 +96,21 @@ try {
   }
   throw err;
 }
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err) => {
-    process.stderr.write(`stackcheck: internal error: ${err && err.message ? err.message : err}\n`);
-    process.exitCode = 2;
-  },
-);
+
+// Once main has settled the report is written: exit with its code as soon as stdout and stderr are
+// flushed, whatever sockets a hung endpoint still holds open (`serve` settles only when it stops).
+function exitWith(code) {
+  process.exitCode = code;
+  let pending = 2;
+  const done = (name) => (err) => {
+    if (err) onWriteError(err, name);
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done('stdout'));
+  process.stderr.write('', done('stderr'));
+}
+
+main(process.argv.slice(2)).then(exitWith, (err) => {
+  process.stderr.write(`stackcheck: internal error: ${err && err.message ? err.message : err}\n`);
+  exitWith(2);
+});

@@ -16,6 +16,7 @@ import { openStateStore } from '../state';
 import { VERSION } from '../version';
 import { CLI_NAMES, parseVerifyRequest, verify } from '../verify';
 import { redactorFor, type Redactor } from '../redact';
+import { boundedRun } from './deadline';
 import type { Snapshot } from '../snapshot/types';
 
 export interface CliIO {
@@ -178,15 +179,19 @@ async function runVerify(flags: VerifyFlags, io: CliIO, redactor: Redactor): Pro
   const progress = !flags.quiet && io.stderrIsTTY;
   if (progress) request.onProgress = (m) => io.stderr(`\r\u001b[2K… ${m}`);
   const store = flags.state ? openStateStore(flags.state) : undefined;
-  const outcome = await verify(request, {
-    heartbeatStore: store,
-    // Loaded only for live runs: --snapshot never loads the AWS or Kubernetes clients.
-    openSession:
-      'target' in request.source
-        ? // eslint-disable-next-line @typescript-eslint/no-require-imports
-          (require('../collect/index') as typeof import('../collect/index')).openLiveSession
-        : undefined,
-  });
+  const outcome = await boundedRun(
+    verify(request, {
+      heartbeatStore: store,
+      // Loaded only for live runs: --snapshot never loads the AWS or Kubernetes clients.
+      openSession:
+        'target' in request.source
+          ? // eslint-disable-next-line @typescript-eslint/no-require-imports
+            (require('../collect/index') as typeof import('../collect/index')).openLiveSession
+          : undefined,
+    }),
+    // parseVerifyRequest has validated it (default 120 s, as the request's deadline)
+    Number(flags.timeout ?? 120),
+  );
   redactor.merge(outcome.redactor);
   if (progress) io.stderr('\r\u001b[2K');
   if (!flags.quiet) for (const n of outcome.notes) io.stderr(`note: ${n}\n`);

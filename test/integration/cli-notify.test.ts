@@ -134,6 +134,6 @@ describe('cli: --notify on change of state', () => {
       'json',
     ]);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.out).notification.errors).toEqual(['sns: SNS_TOPIC_ARN is not set']);
+    expect(JSON.parse(r.out).notification.errors).toEqual(['SNS_TOPIC_ARN is not set; SNS skipped']);
   });
 });
