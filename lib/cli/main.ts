@@ -341,7 +341,7 @@ export function buildProgram(
     .option('-q, --quiet', 'no progress or notes on stderr')
     .addHelpText(
       'after',
-      '\nValues, later wins (as Helm): the chart defaults, -f/--values files in order, then --set-json, --set, --set-string, --set-file, --set-literal (each in the order given). Inputs over 32 MiB are refused (exit 2).\n\nExit codes: 0 nothing failing at or above --fail-on; 1 failures or error results; 2 bad usage or configuration; 3 nothing could be collected.\n\nExample:\n  stackcheck verify --snapshot examples/healthy-snapshot.json --values examples/monitor-values.yaml --env MyDomain=example.com --env CERT_ARN=arn:aws:acm:…\n  envsubst < monitor-values.yaml | stackcheck verify --cluster myeks -f - --set prometheus.prometheusSpec.scrapeInterval=15s\n',
+      '\nValues, later wins (as Helm): the chart defaults, -f/--values files in order, then --set-json, --set, --set-string, --set-file, --set-literal (each in the order given). Inputs over 32 MiB are refused (exit 2).\n\nExit codes: 0 nothing failing at or above --fail-on; 1 failures, error results or a failed --notify; 2 bad usage or configuration, or no check ran; 3 nothing could be collected.\n\nExample:\n  stackcheck verify --snapshot examples/healthy-snapshot.json --values examples/monitor-values.yaml --env MyDomain=example.com --env CERT_ARN=arn:aws:acm:…\n  envsubst < monitor-values.yaml | stackcheck verify --cluster myeks -f - --set prometheus.prometheusSpec.scrapeInterval=15s\n',
     )
     .action((flags: VerifyFlags) => setResult(runVerify(flags, io, redactor)));
 
