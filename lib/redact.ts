@@ -61,8 +61,21 @@ function words(key: string): string[] {
     .filter(Boolean);
 }
 
+/** Keys repeat a lot (every pod has the same ones): the answer is cached, bounded. */
+const keyCache = new Map<string, boolean>();
+
 /** Whether a values/config key (or an environment variable name) names a secret. */
 export function isSecretKey(key: string): boolean {
+  let known = keyCache.get(key);
+  if (known === undefined) {
+    known = keyIsSecret(key);
+    if (keyCache.size > 10_000) keyCache.clear();
+    keyCache.set(key, known);
+  }
+  return known;
+}
+
+function keyIsSecret(key: string): boolean {
   const w = words(key);
   if (w.length === 0 || POINTER_WORDS.has(w[w.length - 1])) return false;
   if (w.some((x) => SECRET_WORDS.has(x))) return true;
