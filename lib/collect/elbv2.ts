@@ -11,10 +11,11 @@ import {
   DescribeTagsCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
+  type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { pickLoadBalancer } from '../alb/lookup';
 import { collectionError, errorCode, plain } from '../adapters/aws-errors';
-import type { AwsState, LoadBalancer } from '../snapshot/types';
+import type { AwsState, DataKey, LoadBalancer } from '../snapshot/types';
 import type { CollectContext, Collector } from './types';
 
 type Paged = { NextMarker?: string };
@@ -95,6 +96,37 @@ async function findLoadBalancer(ctx: CollectContext): Promise<LoadBalancer | und
 }
 
 const theLb = (ctx: CollectContext): LoadBalancer | undefined => ctx.parts.aws.loadBalancers[0];
+const lbArns = (ctx: CollectContext): string[] => ctx.parts.aws.loadBalancers.map((l) => l.LoadBalancerArn);
+
+/**
+ * A part read with one Describe call per parent (the load balancer, each listener, each target
+ * group), side by side; a failed call is recorded against its parent's ARN and the others go on.
+ */
+function perParent(
+  key: DataKey,
+  parent: DataKey,
+  name: string,
+  parents: (ctx: CollectContext) => string[],
+  read: (ctx: CollectContext, elbv2: ElasticLoadBalancingV2Client, arn: string) => Promise<void>,
+): Collector {
+  return {
+    key,
+    source: 'elbv2',
+    needs: [parent],
+    async collect(ctx) {
+      const { elbv2 } = ctx.aws();
+      await Promise.all(
+        parents(ctx).map(async (arn) => {
+          try {
+            await read(ctx, elbv2, arn);
+          } catch (err) {
+            failed(ctx, name, err, arn);
+          }
+        }),
+      );
+    },
+  };
+}
 
 export const elbv2Collectors: Collector[] = [
   {
@@ -109,90 +141,48 @@ export const elbv2Collectors: Collector[] = [
       }
     },
   },
-  {
-    key: 'aws.listeners',
-    source: 'elbv2',
-    needs: ['aws.loadBalancers'],
-    async collect(ctx) {
-      const lb = theLb(ctx);
-      if (!lb) return;
-      const { elbv2 } = ctx.aws();
-      try {
-        ctx.parts.aws.listeners = await pages(
-          ctx,
-          'DescribeListeners',
-          (Marker) => elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn, Marker })),
-          (o) => o.Listeners as AwsState['listeners'] | undefined,
-        );
-      } catch (err) {
-        failed(ctx, 'DescribeListeners', err, lb.LoadBalancerArn);
-      }
-    },
-  },
-  {
-    key: 'aws.rules',
-    source: 'elbv2',
-    needs: ['aws.listeners'],
-    async collect(ctx) {
-      const { elbv2 } = ctx.aws();
-      await Promise.all(
-        ctx.parts.aws.listeners.map(async (l) => {
-          try {
-            ctx.parts.aws.rules[l.ListenerArn] = await pages(
-              ctx,
-              'DescribeRules',
-              (Marker) => elbv2.send(new DescribeRulesCommand({ ListenerArn: l.ListenerArn, Marker })),
-              (o) => o.Rules as AwsState['rules'][string] | undefined,
-            );
-          } catch (err) {
-            failed(ctx, 'DescribeRules', err, l.ListenerArn);
-          }
-        }),
+  perParent('aws.listeners', 'aws.loadBalancers', 'DescribeListeners', lbArns, async (ctx, elbv2, arn) => {
+    ctx.parts.aws.listeners = await pages(
+      ctx,
+      'DescribeListeners',
+      (Marker) => elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: arn, Marker })),
+      (o) => o.Listeners as AwsState['listeners'] | undefined,
+    );
+  }),
+  perParent(
+    'aws.rules',
+    'aws.listeners',
+    'DescribeRules',
+    (ctx) => ctx.parts.aws.listeners.map((l) => l.ListenerArn),
+    async (ctx, elbv2, arn) => {
+      ctx.parts.aws.rules[arn] = await pages(
+        ctx,
+        'DescribeRules',
+        (Marker) => elbv2.send(new DescribeRulesCommand({ ListenerArn: arn, Marker })),
+        (o) => o.Rules as AwsState['rules'][string] | undefined,
       );
     },
-  },
-  {
-    key: 'aws.targetGroups',
-    source: 'elbv2',
-    needs: ['aws.loadBalancers'],
-    async collect(ctx) {
-      const lb = theLb(ctx);
-      if (!lb) return;
-      const { elbv2 } = ctx.aws();
-      try {
-        ctx.parts.aws.targetGroups = await pages(
-          ctx,
-          'DescribeTargetGroups',
-          (Marker) => elbv2.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: lb.LoadBalancerArn, Marker })),
-          (o) => o.TargetGroups as AwsState['targetGroups'] | undefined,
-        );
-      } catch (err) {
-        failed(ctx, 'DescribeTargetGroups', err, lb.LoadBalancerArn);
-      }
-    },
-  },
-  {
-    key: 'aws.targetHealth',
-    source: 'elbv2',
-    needs: ['aws.targetGroups'],
-    async collect(ctx) {
-      const { elbv2 } = ctx.aws();
-      await Promise.all(
-        ctx.parts.aws.targetGroups.map(async (tg) => {
-          try {
-            const out = await ctx.call('elbv2', 'DescribeTargetHealth', () =>
-              elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn })),
-            );
-            ctx.parts.aws.targetHealth[tg.TargetGroupArn] = plain(
-              out.TargetHealthDescriptions ?? [],
-            ) as AwsState['targetHealth'][string];
-          } catch (err) {
-            failed(ctx, 'DescribeTargetHealth', err, tg.TargetGroupArn);
-          }
-        }),
+  ),
+  perParent('aws.targetGroups', 'aws.loadBalancers', 'DescribeTargetGroups', lbArns, async (ctx, elbv2, arn) => {
+    ctx.parts.aws.targetGroups = await pages(
+      ctx,
+      'DescribeTargetGroups',
+      (Marker) => elbv2.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: arn, Marker })),
+      (o) => o.TargetGroups as AwsState['targetGroups'] | undefined,
+    );
+  }),
+  perParent(
+    'aws.targetHealth',
+    'aws.targetGroups',
+    'DescribeTargetHealth',
+    (ctx) => ctx.parts.aws.targetGroups.map((t) => t.TargetGroupArn),
+    async (ctx, elbv2, arn) => {
+      const out = await ctx.call('elbv2', 'DescribeTargetHealth', () =>
+        elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn })),
       );
+      ctx.parts.aws.targetHealth[arn] = plain(out.TargetHealthDescriptions ?? []) as AwsState['targetHealth'][string];
     },
-  },
+  ),
   {
     key: 'aws.tags',
     source: 'elbv2',
