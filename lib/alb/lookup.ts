@@ -29,18 +29,16 @@ export function ingressHostnames(ingresses: readonly K8sObject[]): string[] {
   return ingresses.map((i) => i.status?.loadBalancer?.ingress?.[0]?.hostname).filter((h): h is string => !!h);
 }
 
-/**
- * The stack's load balancer among `candidates` (application load balancers only), or undefined.
- * With neither a group nor a name to look for, the only candidate stands (a snapshot that holds just
- * the stack's ALB).
- */
-export function pickLoadBalancer(
+const applicationOnly = (candidates: readonly LoadBalancer[]) =>
+  candidates.filter((l) => l.Type === undefined || l.Type === 'application');
+
+/** The first two ways: the stack tag (of this cluster), then the name; undefined when neither finds it. */
+export function pickByTagOrName(
   candidates: readonly LoadBalancer[],
   tags: Readonly<Record<string, AwsTag[]>>,
-  ingresses: readonly K8sObject[],
   hints: LoadBalancerHints,
 ): LoadBalancer | undefined {
-  const albs = candidates.filter((l) => l.Type === undefined || l.Type === 'application');
+  const albs = applicationOnly(candidates);
   const { groupName, loadBalancerName } = hints;
   const ours = (lb: LoadBalancer) => {
     const owner = tagValue(tags[lb.LoadBalancerArn], TAG_CLUSTER);
@@ -49,12 +47,26 @@ export function pickLoadBalancer(
   const byTag = groupName
     ? albs.find((lb) => tagValue(tags[lb.LoadBalancerArn], TAG_STACK) === groupName && ours(lb))
     : undefined;
-  if (byTag) return byTag;
-  const byName = loadBalancerName ? albs.find((lb) => lb.LoadBalancerName === loadBalancerName) : undefined;
-  if (byName) return byName;
+  return byTag ?? (loadBalancerName ? albs.find((lb) => lb.LoadBalancerName === loadBalancerName) : undefined);
+}
+
+/**
+ * The stack's load balancer among `candidates` (application load balancers only), or undefined:
+ * by tag or name, else by the Ingress status hostname. With neither a group nor a name to look
+ * for, the only candidate stands (a snapshot that holds just the stack's ALB).
+ */
+export function pickLoadBalancer(
+  candidates: readonly LoadBalancer[],
+  tags: Readonly<Record<string, AwsTag[]>>,
+  ingresses: readonly K8sObject[],
+  hints: LoadBalancerHints,
+): LoadBalancer | undefined {
+  const found = pickByTagOrName(candidates, tags, hints);
+  if (found) return found;
+  const albs = applicationOnly(candidates);
   const hostnames = ingressHostnames(ingresses);
   return (
     albs.find((lb) => lb.DNSName && hostnames.includes(lb.DNSName)) ??
-    (groupName || loadBalancerName ? undefined : albs[0])
+    (hints.groupName || hints.loadBalancerName ? undefined : albs[0])
   );
 }

@@ -13,7 +13,7 @@ import {
   DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { pickLoadBalancer } from '../alb/lookup';
+import { pickByTagOrName, pickLoadBalancer } from '../alb/lookup';
 import { collectionError, errorCode, plain } from '../adapters/aws-errors';
 import type { AwsState, DataKey, LoadBalancer } from '../snapshot/types';
 import type { CollectContext, Collector } from './types';
@@ -59,10 +59,13 @@ async function findLoadBalancer(ctx: CollectContext): Promise<LoadBalancer | und
   const { elbv2 } = ctx.aws();
   const { albGroupName: groupName, loadBalancerName } = ctx.hints;
   const aws = ctx.parts.aws;
+  const hints = { groupName, loadBalancerName, cluster: ctx.cluster };
   const pick = async (candidates: LoadBalancer[]) => {
-    // The hostname fallback reads the Ingresses when they are being collected anyway.
+    const found = pickByTagOrName(candidates, aws.tags, hints);
+    if (found) return found;
+    // Only then the hostname fallback: it waits for the Ingresses (when they are being collected).
     const ingresses = (await ctx.input('k8s.ingresses')) ? ctx.parts.kubernetes.ingresses : [];
-    return pickLoadBalancer(candidates, aws.tags, ingresses, { groupName, loadBalancerName, cluster: ctx.cluster });
+    return pickLoadBalancer(candidates, aws.tags, ingresses, hints);
   };
   if (loadBalancerName) {
     try {
