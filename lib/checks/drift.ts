@@ -4,7 +4,7 @@
  * annotations, and the Prometheus resource's retention and storage claim. The operator-made
  * StatefulSet is not in the manifest; its Prometheus resource is compared instead.
  */
-import { parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { deployedRelease } from '../helm/release';
 import type { K8sObject } from '../snapshot/types';
 import type { Check, CheckContext, Finding } from './types';
@@ -38,6 +38,22 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
  * the objects were read from. Objects the chart renders into other namespaces (its kube-system
  * Services for CoreDNS and kube-proxy) are not read, so they are counted as not compared.
  */
+/**
+ * The documents of a manifest whose kind is one of `kinds`, parsed. Helm writes each document
+ * after a `---` line with its `kind:` at the top level; a real kube-prometheus-stack manifest is
+ * mostly dashboards (ConfigMaps) and rules (PrometheusRules), which are never parsed here.
+ */
+export function renderedObjects(manifest: string, kinds: readonly string[]): K8sObject[] {
+  const out: K8sObject[] = [];
+  for (const text of manifest.split(/^---[ \t]*$/m)) {
+    const kind = /^kind:[ \t]*["']?([A-Za-z0-9]+)/m.exec(text)?.[1];
+    if (!kind || !kinds.includes(kind)) continue;
+    const doc = parse(text) as K8sObject | null;
+    if (doc && typeof doc === 'object' && doc.kind === kind && doc.metadata?.name) out.push(doc);
+  }
+  return out;
+}
+
 export function manifestDiffs(
   manifest: string,
   ctx: CheckContext,
@@ -45,9 +61,7 @@ export function manifestDiffs(
   const diffs: Diff[] = [];
   let compared = 0;
   let elsewhere = 0;
-  const docs = parseAllDocuments(manifest)
-    .map((d) => d.toJS() as K8sObject | null)
-    .filter((d): d is K8sObject => !!d && typeof d === 'object' && !!d.kind && !!d.metadata?.name);
+  const docs = renderedObjects(manifest, Object.keys(KIND_LIST));
   for (const r of docs) {
     const list = KIND_LIST[r.kind as string];
     if (!list) continue;

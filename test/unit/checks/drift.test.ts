@@ -1,3 +1,4 @@
+import { renderedObjects } from '../../../lib/checks/drift';
 import { byName } from '../../support/factories/k8s';
 import { failing, runCode } from '../../support/run-check';
 
@@ -74,5 +75,22 @@ describe('check: Helm manifest drift (HELM101)', () => {
       'Prometheus/monitoring/kube-prometheus-stack-prometheus spec.retention differs from what Helm rendered',
     ]);
     expect(failing(rs)[0]).toMatchObject({ expected: 1, actual: 0, severity: 'warning' });
+  });
+});
+
+describe('reading the manifest (renderedObjects)', () => {
+  it('parses only the kinds compared, however large the rest (dashboards, rules)', () => {
+    const dashboard = JSON.stringify({
+      panels: Array.from({ length: 2000 }, (_, i) => ({ id: i, kind: 'Deployment' })),
+    });
+    const manifest = [
+      '---\n# Source: kube-prometheus-stack/templates/grafana/dashboards-1.14/k8s.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  k8s.json: |-\n    ' +
+        dashboard,
+      '---\n# Source: kube-prometheus-stack/templates/prometheus/rules-1.14/node.yaml\napiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: rules\nspec:\n  groups: []',
+      '---\n# Source: kube-prometheus-stack/templates/prometheus/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: kube-prometheus-stack-prometheus\n  namespace: monitoring\nspec:\n  ports:\n  - port: 9090\n',
+    ].join('\n');
+    expect(renderedObjects(manifest, ['Service', 'Deployment']).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'Service/kube-prometheus-stack-prometheus',
+    ]);
   });
 });
