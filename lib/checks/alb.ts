@@ -9,7 +9,7 @@
  */
 import { TAG_CLUSTER, TAG_RESOURCE, pickLoadBalancer, tagValue } from '../alb/lookup';
 import { conditionValues, orderedRules, ruleForward, ruleMatches } from '../alb/rules';
-import type { Listener, LoadBalancer, Rule, TargetGroup } from '../snapshot/types';
+import type { Listener, LoadBalancer, Rule, TargetGroup, TargetHealthDescription } from '../snapshot/types';
 import type { IngressExpectation } from '../expected/types';
 import type { Check, CheckContext, Finding } from './types';
 import { fail, judge, pass, ref, skip } from './util';
@@ -131,6 +131,25 @@ function routedRules(ctx: CheckContext, what: string): { rs: Route[]; listener: 
   return { rs, listener, rules: sortedRules(ctx, listener) };
 }
 
+/**
+ * Targets still within the grace of `overrides.thresholds.targetHealthGraceSeconds`: `initial` or
+ * `unhealthy` while the pod behind the IP target started less than the grace ago. Needs the pods
+ * (collected for the workloads family); without them nothing is in grace.
+ */
+function warmingTargets(ctx: CheckContext, targets: readonly TargetHealthDescription[]): Set<TargetHealthDescription> {
+  const grace = ctx.expected.thresholds.targetHealthGraceSeconds * 1000;
+  const out = new Set<TargetHealthDescription>();
+  if (grace <= 0) return out;
+  for (const t of targets) {
+    const state = t.TargetHealth?.State;
+    if (state !== 'initial' && state !== 'unhealthy') continue;
+    const pod = ctx.snapshot.kubernetes.pods.find((p) => p.status?.podIP === t.Target?.Id);
+    const started = Date.parse(pod?.status?.startTime ?? '');
+    if (Number.isFinite(started) && ctx.now.getTime() - started < grace) out.add(t);
+  }
+  return out;
+}
+
 export const albChecks: Check[] = [
   {
     code: 'ALB001',
@@ -140,7 +159,7 @@ export const albChecks: Check[] = [
     description:
       'The ALB the AWS Load Balancer Controller made for the ingress group is found (tags `ingress.k8s.aws/stack` and `elbv2.k8s.aws/cluster`, its name, or the Ingress status hostname) and its state is `active`.',
     remediation:
-      'kubectl -n kube-system logs deploy/aws-load-balancer-controller; aws elbv2 describe-load-balancers --names myeks-ingress-alb',
+      'kubectl -n kube-system logs deploy/aws-load-balancer-controller; aws elbv2 describe-load-balancers --names <lb-name>',
     requires: ['aws.loadBalancers', 'aws.tags', 'k8s.ingresses'],
     resource: lbRef,
     run(ctx) {
@@ -182,7 +201,7 @@ export const albChecks: Check[] = [
     description:
       'The HTTPS:443 listener exists and its certificates include the expected ACM certificate (default or additional).',
     remediation:
-      'Check alb.ingress.kubernetes.io/certificate-arn on the Ingresses (and the CERT_ARN substituted into the values); aws elbv2 describe-listener-certificates --listener-arn <arn>',
+      'Check alb.ingress.kubernetes.io/certificate-arn on the Ingresses (and the CERT_ARN substituted into the values); aws elbv2 describe-listener-certificates --listener-arn <listener-arn>',
     requires: ['aws.loadBalancers', 'aws.listeners', 'aws.tags', 'k8s.ingresses'],
     resource: (ctx) => {
       const lb = findLoadBalancer(ctx);
@@ -294,7 +313,7 @@ export const albChecks: Check[] = [
     description:
       "On the HTTPS listener, the first rule (by priority) that a request for `prometheus.<domain>` / `grafana.<domain>` matches forwards to that service's target group, told apart by the controller's `ingress.k8s.aws/resource` tag or the TargetGroupBinding (both groups are named k8s-monitori-kubeprom-…). Weighted ForwardConfig: the right group must have weight > 0 and no other group any weight.",
     remediation:
-      'Check the Ingress hosts/backends and group order (alb.ingress.kubernetes.io/group.order); aws elbv2 describe-rules --listener-arn <https listener arn>',
+      'Check the Ingress hosts/backends and group order (alb.ingress.kubernetes.io/group.order); aws elbv2 describe-rules --listener-arn <listener-arn>',
     requires: [
       'aws.loadBalancers',
       'aws.listeners',
@@ -348,7 +367,7 @@ export const albChecks: Check[] = [
     description:
       'No rule with a lower priority number also matches the host and path of the Prometheus/Grafana rule (a wildcard host or a catch-all from another Ingress of the group would take their traffic).',
     remediation:
-      "Order the group with alb.ingress.kubernetes.io/group.order, or narrow the other Ingress's host/path; aws elbv2 describe-rules --listener-arn <arn>",
+      "Order the group with alb.ingress.kubernetes.io/group.order, or narrow the other Ingress's host/path; aws elbv2 describe-rules --listener-arn <listener-arn>",
     requires: ['aws.loadBalancers', 'aws.listeners', 'aws.rules', 'aws.tags', 'k8s.ingresses'],
     resource: lbRef,
     run(ctx) {
@@ -383,7 +402,7 @@ export const albChecks: Check[] = [
     description:
       'A TargetGroupBinding exists for the Prometheus and the Grafana service (`spec.serviceRef`), and its `spec.targetGroupARN` is exactly the target group the host rule forwards to (a binding to a group the ALB does not use registers pods nobody reaches).',
     remediation:
-      'kubectl -n monitoring get targetgroupbindings -o wide; delete a stale binding and let the controller recreate it (kubectl annotate ingress … to trigger a reconcile).',
+      'kubectl -n <namespace> get targetgroupbindings -o wide; delete a stale binding and let the controller recreate it (kubectl annotate ingress … to trigger a reconcile).',
     requires: [
       'k8s.targetGroupBindings',
       'aws.loadBalancers',
@@ -498,7 +517,8 @@ export const albChecks: Check[] = [
     run(ctx) {
       return forEachTargetGroup(ctx, (what, tg): Finding => {
         const targets = ctx.snapshot.aws.targetHealth[tg.TargetGroupArn] ?? [];
-        const bad = targets.filter((t) => t.TargetHealth?.State !== 'healthy');
+        const warming = warmingTargets(ctx, targets);
+        const bad = targets.filter((t) => t.TargetHealth?.State !== 'healthy' && !warming.has(t));
         const actual = targets.map((t) => ({
           id: `${t.Target?.Id}:${t.Target?.Port}`,
           state: t.TargetHealth?.State ?? null,
@@ -512,7 +532,9 @@ export const albChecks: Check[] = [
         return judge(
           bad.length === 0,
           tg.TargetGroupArn,
-          `${targets.length}/${targets.length} targets healthy`,
+          warming.size > 0
+            ? `${targets.length - warming.size}/${targets.length} targets healthy, ${warming.size} registering within the ${ctx.expected.thresholds.targetHealthGraceSeconds}s grace`
+            : `${targets.length}/${targets.length} targets healthy`,
           `${bad.length} of ${targets.length} ${what} targets not healthy: ${bad.map((t) => `${t.Target?.Id}:${t.Target?.Port} ${t.TargetHealth?.State}${t.TargetHealth?.Reason ? ` (${t.TargetHealth.Reason})` : ''}`).join(', ')}`,
           { expected: 'all healthy', actual },
         );

@@ -72,7 +72,7 @@ export const certificateChecks: Check[] = [
     title: 'Certificate is not about to expire',
     severity: 'critical',
     description:
-      'The certificate does not expire within 14 days (critical) or 30 days (warning). ACM renews its own certificates if they are in use and validation still works; imported ones must be re-imported.',
+      'The certificate does not expire within 14 days (critical) or 30 days (warning); both limits are `overrides.thresholds` of the config file. ACM renews its own certificates if they are in use and validation still works; imported ones must be re-imported.',
     remediation:
       'For an AMAZON_ISSUED certificate check RenewalSummary and the DNS validation records; for IMPORTED, import the renewed certificate: aws acm import-certificate --certificate-arn <arn> …',
     requires: ['aws.certificates'],
@@ -81,9 +81,10 @@ export const certificateChecks: Check[] = [
       withCert(ctx, (c, arn) => {
         if (!c.NotAfter) return [skip(arn, 'the certificate has no expiry date yet (not issued)')];
         const days = Math.floor((new Date(c.NotAfter).getTime() - ctx.now.getTime()) / DAY);
-        const expected = 'more than 30 days of validity';
+        const { certificateWarningDays: warnDays, certificateCriticalDays: critDays } = ctx.expected.thresholds;
+        const expected = `at least ${warnDays} days of validity`;
         const actual = { NotAfter: c.NotAfter, daysLeft: days };
-        if (days < 14)
+        if (days < critDays)
           return [
             fail(
               arn,
@@ -91,7 +92,7 @@ export const certificateChecks: Check[] = [
               { expected, actual },
             ),
           ];
-        if (days < 30)
+        if (days < warnDays)
           return [fail(arn, `expires in ${days} days (${c.NotAfter})`, { expected, actual, severity: 'warning' })];
         return [pass(arn, `valid for ${days} more days`, { expected, actual })];
       }),

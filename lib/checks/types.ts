@@ -17,6 +17,8 @@ export type Family = (typeof FAMILIES)[number];
 
 export type Status = 'pass' | 'fail' | 'error' | 'skip';
 export type Severity = 'critical' | 'warning' | 'info';
+/** Which failures make the exit code 1; `never` reports only. */
+export type FailOn = Severity | 'never';
 
 /** One finding, as it appears in the JSON report (docs/report.md). */
 export interface Result {
@@ -37,10 +39,14 @@ export interface Result {
   remediation?: string;
   /** PromQL or API path a person can paste, for runtime checks. */
   query?: string;
+  /** Set when a mute of the config file silences this result: it keeps its status but does not count. */
+  muted?: { reason: string; until?: string };
+  /** Set when the only mutes matching this result have expired: it counts again. */
+  muteExpired?: { reason: string; until: string };
 }
 
 /** What a check returns: the code/family/title/severity/remediation default from the check. */
-export type Finding = Omit<Result, 'code' | 'check' | 'title' | 'severity'> &
+export type Finding = Omit<Result, 'code' | 'check' | 'title' | 'severity' | 'muted' | 'muteExpired'> &
   Partial<Pick<Result, 'severity' | 'title'>>;
 
 export interface CheckContext {

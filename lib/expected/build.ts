@@ -13,7 +13,7 @@ import { buildAlertmanager, buildOperator, stackCrds } from './components/operat
 import { buildPrometheus } from './components/prometheus';
 import { buildHeartbeat } from './components/runtime';
 import { expectedServiceMonitors } from './components/service-monitors';
-import { CHART_NAME, CHART_VERSION, type ExpectedState } from './types';
+import { CHART_NAME, CHART_VERSION, DEFAULT_THRESHOLDS, type ExpectedState } from './types';
 import { Reader, type ExpectedInputs, type ValuesWithOrigins } from './reader';
 
 export { Reader, type ExpectedInputs, type ValuesWithOrigins };
@@ -62,6 +62,7 @@ export function buildExpected(
     ...present('certificateArn', certificateArn),
     hosts,
     heartbeat: buildHeartbeat(inputs),
+    thresholds: { ...DEFAULT_THRESHOLDS, ...inputs.thresholds },
     notes: chart.notes,
   };
 }

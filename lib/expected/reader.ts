@@ -3,6 +3,7 @@
  * ValuesWithOrigins) and typed reads that name the path and the file on a type error (Reader).
  */
 import { ConfigError } from '../errors';
+import type { CheckThresholds } from './types';
 import { describeType, isPlainObject, type Values } from './values';
 
 export interface ExpectedInputs {
@@ -13,6 +14,8 @@ export interface ExpectedInputs {
   prometheusUrl?: string;
   grafanaUrl?: string;
   heartbeatMaxAgeSeconds?: number;
+  /** From the config file's `overrides.thresholds`. */
+  thresholds?: Partial<CheckThresholds>;
 }
 
 export interface ValuesWithOrigins {

@@ -21,6 +21,22 @@ export const STACK_CRDS = [
   'thanosrulers.monitoring.coreos.com',
 ] as const;
 
+/** Judgement limits, plain data for the checks (docs/config.md `overrides.thresholds`). */
+export interface CheckThresholds {
+  /** CRT002: fewer days of validity than this is a warning. */
+  certificateWarningDays: number;
+  /** CRT002: fewer days than this is critical. */
+  certificateCriticalDays: number;
+  /** ALB008: a target whose pod started less than this long ago may still be `initial`/`unhealthy`. */
+  targetHealthGraceSeconds: number;
+}
+
+export const DEFAULT_THRESHOLDS: CheckThresholds = {
+  certificateWarningDays: 30,
+  certificateCriticalDays: 14,
+  targetHealthGraceSeconds: 0,
+};
+
 /** The ALB settings carried by an Ingress's `alb.ingress.kubernetes.io/*` annotations. */
 export interface AlbIngressSettings {
   /** `alb.ingress.kubernetes.io/group.name` */
@@ -132,6 +148,8 @@ export interface ExpectedState {
   /** Hosts the certificate must cover (every ingress host). */
   hosts: string[];
   heartbeat: { maxAgeSeconds: number };
+  /** Limits the checks judge by (defaults below; the config file's `overrides.thresholds`). */
+  thresholds: CheckThresholds;
   /** The release's recorded values differ from the values files (filled in when both are known). */
   notes: string[];
 }

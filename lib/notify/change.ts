@@ -1,9 +1,10 @@
 /**
  * Change of state: the failing results of this run against those last reported for the cluster.
  * A result is identified by code + resource; `error` counts as failing (a check that could not
- * run is not a pass). Pure.
+ * run is not a pass); a muted result (config file) does not count. Pure.
  */
 import type { Result } from '../checks/types';
+import { isActiveFailure } from '../config/apply';
 import type { Report } from '../report/types';
 
 export interface FailingEntry {
@@ -32,16 +33,15 @@ export interface Change {
 export const resultKey = (r: { code: string; resource: string }) => `${r.code}\u0000${r.resource}`;
 
 export function failingOf(report: Report): FailingEntry[] {
-  return report.results
-    .filter((r) => r.status === 'fail' || r.status === 'error')
-    .map((r) => ({
-      code: r.code,
-      resource: r.resource,
-      status: r.status as 'fail' | 'error',
-      severity: r.severity,
-      title: r.title,
-      message: r.message,
-    }));
+  // A muted result is not failing for notifications; once its mute expires it is, and that is a change.
+  return report.results.filter(isActiveFailure).map((r) => ({
+    code: r.code,
+    resource: r.resource,
+    status: r.status as 'fail' | 'error',
+    severity: r.severity,
+    title: r.title,
+    message: r.message,
+  }));
 }
 
 export function detectChange(previous: StoredResults | undefined, report: Report): Change {

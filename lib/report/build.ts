@@ -1,22 +1,29 @@
-import type { Result, Severity } from '../checks/types';
+import type { FailOn, Result } from '../checks/types';
+import { isActiveFailure } from '../config/apply';
 import type { Report, Summary } from './types';
 import { VERSION } from '../version';
 
-const SEVERITY_RANK: Record<Severity, number> = { critical: 3, warning: 2, info: 1 };
+const SEVERITY_RANK: Record<Result['severity'], number> = { critical: 3, warning: 2, info: 1 };
 
+/** Counts by status; muted results are counted apart (`muted`), not as `fail`/`error`. */
 export function summarize(results: readonly Result[]): Summary {
-  const s: Summary = { pass: 0, fail: 0, error: 0, skip: 0 };
-  for (const r of results) s[r.status] += 1;
+  const s: Summary = { pass: 0, fail: 0, error: 0, skip: 0, muted: 0 };
+  for (const r of results) {
+    if (r.muted) s.muted += 1;
+    else s[r.status] += 1;
+  }
   return s;
 }
 
 /**
  * Whether the results fail the run (exit code 1, docs/cli.md): any `fail` at or above `failOn`,
- * or any `error` (a check that could not run is not a pass).
+ * or any `error` (a check that could not run is not a pass). Muted results never count;
+ * `never` reports only.
  */
-export function isFailing(results: readonly Result[], failOn: Severity = 'critical'): boolean {
+export function isFailing(results: readonly Result[], failOn: FailOn = 'critical'): boolean {
+  if (failOn === 'never') return false;
   return results.some(
-    (r) => r.status === 'error' || (r.status === 'fail' && SEVERITY_RANK[r.severity] >= SEVERITY_RANK[failOn]),
+    (r) => isActiveFailure(r) && (r.status === 'error' || SEVERITY_RANK[r.severity] >= SEVERITY_RANK[failOn]),
   );
 }
 
@@ -25,19 +32,35 @@ export function noChecksRan(results: readonly Result[]): boolean {
   return results.every((r) => r.status === 'skip');
 }
 
+/** The results that keep a run from passing at `failOn` (`never` counts as `critical` here). */
+export function blockingResults(results: readonly Result[], failOn: FailOn = 'critical'): Result[] {
+  const at = failOn === 'never' ? 'critical' : failOn;
+  return results.filter((r) => isFailing([r], at));
+}
+
+/** Failing first (errors, then fails by severity), then muted ones, then the rest; stable otherwise. */
+export function failingFirst(results: readonly Result[]): Result[] {
+  const rank = (r: Result) =>
+    isActiveFailure(r) ? (r.status === 'error' ? 0 : 4 - SEVERITY_RANK[r.severity]) : r.muted ? 4 : 5;
+  return results
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i)
+    .map(({ r }) => r);
+}
+
 export interface BuildReportInput {
   cluster: string;
   startedAt: Date;
   finishedAt: Date;
   results: Result[];
-  failOn?: Severity;
+  failOn?: FailOn;
   namespace?: string;
   release?: string;
   chartVersion?: string;
   collectedAt?: string;
 }
 
-/** Pure: results → report. Result order is kept (the registry's order, then each check's). */
+/** Pure: results → report. Failing results first, otherwise the registry's order, then each check's. */
 export function buildReport(input: BuildReportInput): Report {
   const failOn = input.failOn ?? 'critical';
   return {
@@ -47,7 +70,7 @@ export function buildReport(input: BuildReportInput): Report {
     startedAt: input.startedAt.toISOString(),
     durationMs: Math.max(0, input.finishedAt.getTime() - input.startedAt.getTime()),
     summary: summarize(input.results),
-    results: input.results,
+    results: failingFirst(input.results),
     ...(input.namespace ? { namespace: input.namespace } : {}),
     ...(input.release ? { release: input.release } : {}),
     ...(input.chartVersion ? { chartVersion: input.chartVersion } : {}),

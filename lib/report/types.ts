@@ -1,10 +1,12 @@
-import type { Result, Severity } from '../checks/types';
+import type { FailOn, Result } from '../checks/types';
 
 export interface Summary {
   pass: number;
   fail: number;
   error: number;
   skip: number;
+  /** Failing results silenced by a mute of the config file (not counted in `fail`/`error`). */
+  muted: number;
 }
 
 /** The JSON report (docs/report.md). Fields may be added, never removed or renamed. */
@@ -22,7 +24,7 @@ export interface Report {
   chartVersion?: string;
   /** When the observed state was collected (the snapshot's time). */
   collectedAt?: string;
-  failOn?: Severity;
+  failOn?: FailOn;
   /** `pass` when the exit code is 0, else `fail`. */
   outcome?: 'pass' | 'fail';
   /** Set when no selected check ran (none selected, or every one skipped): that is not a pass. */

@@ -25,7 +25,8 @@ export function expectationInputs(req: VerifyRequest): ExpectedInputs {
     certArn: req.certArn,
     prometheusUrl: req.prometheusUrl,
     grafanaUrl: req.grafanaUrl,
-    heartbeatMaxAgeSeconds: req.heartbeatMaxAgeSeconds,
+    heartbeatMaxAgeSeconds: req.heartbeatMaxAgeSeconds ?? req.config?.overrides.thresholds.heartbeatMaxAgeSeconds,
+    thresholds: req.config?.overrides.thresholds,
   };
 }
 

@@ -5,6 +5,7 @@
  * (nothing collected, exit 3); everything else that fails during collection is an `error` result.
  */
 import { runChecks } from '../checks/run';
+import { applyConfig, expiredMuteNotes } from '../config/apply';
 import type { LiveSession } from '../collect';
 import type { CollectHints, CollectOptions, CollectTarget } from '../collect/types';
 import type { ExpectedState } from '../expected/types';
@@ -95,7 +96,9 @@ export async function verify(req: VerifyRequest, deps: VerifyDeps = {}): Promise
   const hints = hintsFor(expected);
   await observed.collect(plan.inputs, hints);
   const snapshot = observed.snapshot(hints);
-  const results = runChecks(plan.checks, expected, snapshot);
+  // The config file's severity overrides and mutes (mutes expire by the wall clock, not the snapshot's).
+  const results = applyConfig(runChecks(plan.checks, expected, snapshot), req.config, req.now ?? new Date());
+  notes.push(...expiredMuteNotes(results));
   const failOn = req.failOn ?? 'critical';
   const startedAt = new Date(snapshot.collectedAt);
   const report = buildReport({

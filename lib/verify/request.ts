@@ -3,7 +3,8 @@
  * environment are gathered into a RawVerifyInput and validated here, once, into the typed
  * VerifyRequest the job runs. Errors name the flag or payload key (ConfigError: exit 2).
  */
-import { FAMILIES, type Family, type Severity } from '../checks/types';
+import { FAMILIES, type FailOn, type Family } from '../checks/types';
+import type { StackcheckConfig } from '../config/types';
 import type { CollectTarget } from '../collect/types';
 import { ConfigError } from '../errors';
 import type { ValueSource } from '../expected/values';
@@ -32,7 +33,11 @@ export interface VerifyRequest {
   checks?: Family[];
   /** `--skip` / payload `skip`. */
   skip?: Family[];
-  failOn?: Severity;
+  failOn?: FailOn;
+  /** The config file's mutes and overrides (lib/config). */
+  config?: Pick<StackcheckConfig, 'mutes' | 'overrides'>;
+  /** The wall clock mutes expire by (default: now). */
+  now?: Date;
   /** Whole-run deadline, ms since epoch (live collection). */
   deadline?: number;
   onProgress?: (message: string) => void;
@@ -136,8 +141,8 @@ function source(raw: RawVerifyInput, names: FieldNames): VerifySource {
 /** Validates what a front door gathered. `now` anchors the deadline (default timeout 120 s). */
 export function parseVerifyRequest(raw: RawVerifyInput, names: FieldNames = {}, now = Date.now()): VerifyRequest {
   const n = (k: keyof RawVerifyInput) => names[k] ?? k;
-  if (raw.failOn !== undefined && raw.failOn !== 'critical' && raw.failOn !== 'warning')
-    throw new ConfigError(`${n('failOn')} ${raw.failOn}: expected critical or warning`);
+  if (raw.failOn !== undefined && raw.failOn !== 'critical' && raw.failOn !== 'warning' && raw.failOn !== 'never')
+    throw new ConfigError(`${n('failOn')} ${raw.failOn}: expected critical, warning or never`);
   for (const k of ['prometheusUrl', 'grafanaUrl'] as const) {
     const url = raw[k];
     if (url !== undefined && !/^https?:\/\/[^\s/]+/.test(url))
@@ -160,7 +165,7 @@ export function parseVerifyRequest(raw: RawVerifyInput, names: FieldNames = {}, 
     heartbeatMaxAgeSeconds: positive(n('heartbeatMaxAge'), raw.heartbeatMaxAge, true),
     checks: families(n('checks'), raw.checks),
     skip: families(n('skip'), raw.skip),
-    failOn: raw.failOn as Severity | undefined,
+    failOn: raw.failOn as FailOn | undefined,
     deadline: now + timeoutSeconds * 1000,
   };
 }

@@ -22,7 +22,40 @@ describe('report: summary and outcome', () => {
       result({ status: 'skip' }),
       result({ status: 'fail' }),
     ]);
-    expect(s).toEqual({ pass: 1, fail: 2, error: 0, skip: 1 });
+    expect(s).toEqual({ pass: 1, fail: 2, error: 0, skip: 1, muted: 0 });
+  });
+
+  it('counts a muted failure as muted, not failed, and never fails the run on it', () => {
+    const muted = result({ status: 'fail', severity: 'critical', muted: { reason: 'known' } });
+    expect(summarize([result({}), muted])).toEqual({ pass: 1, fail: 0, error: 0, skip: 0, muted: 1 });
+    expect(isFailing([muted], 'warning')).toBe(false);
+    expect(isFailing([{ ...muted, status: 'error' }], 'warning')).toBe(false);
+  });
+
+  it('--fail-on never: report only, not even an error result fails the run', () => {
+    const rs = [result({ status: 'fail', severity: 'critical' }), result({ status: 'error' })];
+    expect(isFailing(rs, 'never')).toBe(false);
+    expect(
+      buildReport({ cluster: 'c', startedAt: new Date(0), finishedAt: new Date(0), results: rs, failOn: 'never' }),
+    ).toMatchObject({ outcome: 'pass', failOn: 'never', summary: { fail: 1, error: 1 } });
+  });
+
+  it('lists failing results first (errors, then by severity), muted ones after them, the rest in order', () => {
+    const r = buildReport({
+      cluster: 'c',
+      startedAt: new Date(0),
+      finishedAt: new Date(0),
+      results: [
+        result({ code: 'A001' }),
+        result({ code: 'B001', status: 'fail', severity: 'warning' }),
+        result({ code: 'C001', status: 'fail', severity: 'warning', muted: { reason: 'r' } }),
+        result({ code: 'D001', status: 'skip' }),
+        result({ code: 'E001', status: 'fail', severity: 'critical' }),
+        result({ code: 'F001', status: 'error', severity: 'info' }),
+        result({ code: 'G001' }),
+      ],
+    });
+    expect(r.results.map((x) => x.code)).toEqual(['F001', 'E001', 'B001', 'C001', 'A001', 'D001', 'G001']);
   });
 
   it('fails on a critical failure but not on a warning with --fail-on critical', () => {
@@ -51,7 +84,7 @@ describe('report: summary and outcome', () => {
       cluster: 'myeks',
       startedAt: '2026-11-24T10:00:00.000Z',
       durationMs: 812,
-      summary: { pass: 0, fail: 1, error: 0, skip: 0 },
+      summary: { pass: 0, fail: 1, error: 0, skip: 0, muted: 0 },
       outcome: 'fail',
     });
   });

@@ -22,6 +22,8 @@ export function formatJson(report: Report): string {
       ...(r.actual !== undefined ? { actual: r.actual } : {}),
       ...(r.remediation !== undefined ? { remediation: r.remediation } : {}),
       ...(r.query !== undefined ? { query: r.query } : {}),
+      ...(r.muted !== undefined ? { muted: r.muted } : {}),
+      ...(r.muteExpired !== undefined ? { muteExpired: r.muteExpired } : {}),
     })),
     ...rest,
   };

@@ -20,15 +20,17 @@ function detail(v: unknown): string {
 }
 
 export function formatJunit(report: Report): string {
+  // report.results lists failing results first, so families with failures come first too.
   const families = [...new Set(report.results.map((r) => r.check))];
   const seconds = (report.durationMs / 1000).toFixed(3);
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   out.push(
-    `<testsuites name="stackcheck" tests="${report.results.length}" failures="${report.summary.fail}" errors="${report.summary.error}" skipped="${report.summary.skip}" time="${seconds}" timestamp="${xmlEscape(report.startedAt)}">`,
+    `<testsuites name="stackcheck" tests="${report.results.length}" failures="${report.summary.fail}" errors="${report.summary.error}" skipped="${report.summary.skip + (report.summary.muted ?? 0)}" time="${seconds}" timestamp="${xmlEscape(report.startedAt)}">`,
   );
   for (const family of families) {
     const rs = report.results.filter((r) => r.check === family);
-    const count = (s: string) => rs.filter((r) => r.status === s).length;
+    // A muted result is reported as skipped, so CI shows it without failing on it.
+    const count = (s: string) => rs.filter((r) => (r.muted ? s === 'skip' : r.status === s)).length;
     out.push(
       `  <testsuite name="${xmlEscape(family)}" tests="${rs.length}" failures="${count('fail')}" errors="${count('error')}" skipped="${count('skip')}" timestamp="${xmlEscape(report.startedAt)}">`,
     );
@@ -42,7 +44,13 @@ export function formatJunit(report: Report): string {
       ]
         .filter(Boolean)
         .join('\n');
-      if (r.status === 'pass') out.push(`${open.slice(0, -1)}/>`);
+      if (r.muted)
+        out.push(
+          open,
+          `      <skipped message="${xmlEscape(`muted: ${r.muted.reason}${r.muted.until ? ` (until ${r.muted.until})` : ''}`)}">${xmlEscape(body)}</skipped>`,
+          '    </testcase>',
+        );
+      else if (r.status === 'pass') out.push(`${open.slice(0, -1)}/>`);
       else if (r.status === 'skip')
         out.push(open, `      <skipped message="${xmlEscape(r.message)}"/>`, '    </testcase>');
       else {

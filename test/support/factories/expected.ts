@@ -3,6 +3,7 @@ import { loadUserValues } from '../../../lib/expected/values';
 import {
   CHART_NAME,
   CHART_VERSION,
+  DEFAULT_THRESHOLDS,
   STACK_CRDS,
   type ExpectedState,
   type IngressExpectation,
@@ -182,6 +183,7 @@ export function labExpected(overrides: Partial<ExpectedState> = {}): ExpectedSta
     certificateArn: cert,
     hosts: [`prometheus.${domain}`, `grafana.${domain}`],
     heartbeat: { maxAgeSeconds: 600 },
+    thresholds: { ...DEFAULT_THRESHOLDS },
     notes: [],
   };
   return { ...base, ...overrides };
