@@ -6,9 +6,10 @@ import type { Report } from '../types';
 import { formatJson } from './json';
 import { formatJunit } from './junit';
 import { formatMarkdown } from './markdown';
+import { formatPrometheus } from './prometheus';
 import { formatText } from './text';
 
-export const FORMATS = ['text', 'json', 'junit', 'markdown', 'html'] as const;
+export const FORMATS = ['text', 'json', 'junit', 'markdown', 'html', 'prometheus'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export function isFormat(s: string): s is Format {
@@ -18,11 +19,11 @@ export function isFormat(s: string): s is Format {
 export function formatReport(
   format: Format,
   report: Report,
-  ctx: { snapshot?: Snapshot; expected?: ExpectedState; color?: boolean } = {},
+  ctx: { snapshot?: Snapshot; expected?: ExpectedState; color?: boolean; verbose?: boolean } = {},
 ): string {
   switch (format) {
     case 'text':
-      return formatText(report, { color: ctx.color });
+      return formatText(report, { color: ctx.color, verbose: ctx.verbose });
     case 'json':
       return formatJson(report);
     case 'junit':
@@ -31,6 +32,8 @@ export function formatReport(
       return formatMarkdown(report, ctx);
     case 'html':
       return formatHtml({ report, snapshot: ctx.snapshot, expected: ctx.expected });
+    case 'prometheus':
+      return formatPrometheus(report);
     default:
       throw new UsageError(`unknown format ${String(format)}`);
   }

@@ -125,7 +125,7 @@ export function startPrometheus(
   );
 }
 
-export function startNodeExporter(): Promise<Peer> {
+export function startNodeExporter(opts: { textfileDir?: string } = {}): Promise<Peer> {
   return start(
     '/usr/bin/prometheus-node-exporter',
     (port) => [
@@ -133,6 +133,7 @@ export function startNodeExporter(): Promise<Peer> {
       '--collector.disable-defaults',
       '--collector.cpu',
       '--collector.meminfo',
+      ...(opts.textfileDir ? ['--collector.textfile', `--collector.textfile.directory=${opts.textfileDir}`] : []),
     ],
     {},
     '/metrics',
