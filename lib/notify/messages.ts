@@ -4,6 +4,8 @@ import type { Result } from '../checks/types';
 import type { Change } from './change';
 import { resultKey } from './change';
 import { mrkdwn as esc, mrkdwnLink } from '../util/mrkdwn';
+import { isActiveFailure } from '../config/apply';
+import { consoleUrl } from '../report/console';
 
 export const SNS_MAX_BYTES = 256 * 1024;
 const MAX_BLOCKS = 50;
@@ -27,7 +29,13 @@ export function headline(report: Report, change: Change): string {
 }
 
 function failingResults(report: Report): Result[] {
-  return report.results.filter((r) => r.status === 'fail' || r.status === 'error');
+  return report.results.filter(isActiveFailure);
+}
+
+/** The resource, linked to its AWS console page when it is an AWS resource. */
+function slackResource(resource: string): string {
+  const url = consoleUrl(resource);
+  return (url && mrkdwnLink(url, resource)) ?? `\`${esc(resource)}\``;
 }
 
 export function slackReport(
@@ -49,7 +57,7 @@ export function slackReport(
   for (const r of failing.slice(0, room)) {
     const lines = [
       `${r.status === 'error' ? '⚠️' : '❌'} *${esc(r.code)} ${esc(r.title)}* (${esc(r.severity)})${fresh.has(resultKey(r)) ? ' — *new*' : ''}`,
-      `\`${esc(r.resource)}\``,
+      slackResource(r.resource),
       esc(r.message),
       r.expected !== undefined ? `expected: ${esc(show(r.expected))}` : '',
       r.actual !== undefined ? `seen: ${esc(show(r.actual))}` : '',

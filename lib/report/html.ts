@@ -6,6 +6,7 @@
 import type { Result } from '../checks/types';
 import type { ExpectedState } from '../expected/types';
 import type { Snapshot } from '../snapshot/types';
+import { consoleUrl } from './console';
 import type { Report } from './types';
 import { LAYERS, buildTopology, type Box, type Topology } from './topology';
 
@@ -145,7 +146,7 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8p
 .chips { display:flex; gap:8px; flex-wrap:wrap; margin: 8px 0; }
 .chip { border-radius: 999px; padding: 2px 12px; font-weight: 600; border:1px solid var(--line); }
 .chip.pass { background:var(--pass-bg); color:var(--pass); } .chip.fail { background:var(--fail-bg); color:var(--fail); }
-.chip.error { background:var(--error-bg); color:var(--error); } .chip.skip { background:var(--skip-bg); color:var(--skip); }
+.chip.error { background:var(--error-bg); color:var(--error); } .chip.skip, .chip.muted { background:var(--skip-bg); color:var(--skip); }
 .outcome { font-weight:700; } .outcome.pass { color: var(--pass); } .outcome.fail { color: var(--fail); }
 .toolbar { position: absolute; top: 24px; right: 24px; }
 button, select, label.filter { font: inherit; color: var(--fg); background: var(--panel); border:1px solid var(--line); border-radius:6px; padding:3px 10px; }
@@ -172,7 +173,7 @@ table { border-collapse: collapse; width: 100%; }
 th, td { text-align:left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); }
 th { background: var(--panel); position: sticky; top: 0; }
 td.status { font-weight: 700; text-transform: uppercase; font-size: 12px; }
-tr.pass td.status { color: var(--pass); } tr.fail td.status { color: var(--fail); } tr.error td.status { color: var(--error); } tr.skip td.status { color: var(--skip); }
+tr.pass td.status { color: var(--pass); } tr.fail td.status { color: var(--fail); } tr.error td.status { color: var(--error); } tr.skip td.status, tr.muted td.status { color: var(--skip); }
 tr:target { outline: 3px solid var(--fail); }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; word-break: break-all; }
 .detail { color: var(--muted); font-size: 12px; margin-top: 4px; white-space: pre-wrap; }
@@ -228,10 +229,18 @@ function renderResults(results: readonly Result[]): string {
     ]
       .filter(Boolean)
       .join('\n');
-    return `<tr id="r-${i}" class="${r.status}" data-status="${r.status}" data-family="${escapeHtml(r.check)}">
-<td class="status">${escapeHtml(r.status)}</td><td>${escapeHtml(r.severity)}</td><td><code>${escapeHtml(r.code)}</code><br>${escapeHtml(r.check)}</td>
-<td><strong>${escapeHtml(r.title)}</strong><div>${escapeHtml(r.message)}</div>${detail ? `<div class="detail">${escapeHtml(detail)}</div>` : ''}</td>
-<td><code>${escapeHtml(r.resource)}</code></td></tr>`;
+    const status = r.muted ? 'muted' : r.status;
+    const muted = r.muted
+      ? `<div class="detail">muted: ${escapeHtml(r.muted.reason)}${r.muted.until ? ` (until ${escapeHtml(r.muted.until)})` : ''}</div>`
+      : '';
+    const url = consoleUrl(r.resource);
+    const resource = url
+      ? `<a href="${escapeHtml(url)}" rel="noopener noreferrer" target="_blank"><code>${escapeHtml(r.resource)}</code></a>`
+      : `<code>${escapeHtml(r.resource)}</code>`;
+    return `<tr id="r-${i}" class="${status}" data-status="${status}" data-family="${escapeHtml(r.check)}">
+<td class="status">${escapeHtml(r.muted ? `${r.status} (muted)` : r.status)}</td><td>${escapeHtml(r.severity)}</td><td><code>${escapeHtml(r.code)}</code><br>${escapeHtml(r.check)}</td>
+<td><strong>${escapeHtml(r.title)}</strong><div>${escapeHtml(r.message)}</div>${muted}${detail ? `<div class="detail">${escapeHtml(detail)}</div>` : ''}</td>
+<td>${resource}</td></tr>`;
   });
   return rows.join('\n');
 }
@@ -263,14 +272,14 @@ export function formatHtml({ report, snapshot, expected }: HtmlInput): string {
 <h1>stackcheck report: <span>${escapeHtml(report.cluster)}</span> <span class="outcome ${outcome}">${outcome === 'pass' ? 'PASS' : 'FAIL'}</span></h1>
 <div class="meta">${escapeHtml(report.namespace ?? '')}${report.release ? ` · release ${escapeHtml(report.release)}` : ''}${report.chartVersion ? ` · chart ${escapeHtml(report.chartVersion)}` : ''} · started ${escapeHtml(report.startedAt)} · ${report.durationMs} ms · stackcheck ${escapeHtml(report.version)}</div>
 <div class="chips" id="summary">
-<span class="chip pass">${s.pass} passed</span><span class="chip fail">${s.fail} failed</span><span class="chip error">${s.error} errors</span><span class="chip skip">${s.skip} skipped</span>
+<span class="chip pass">${s.pass} passed</span><span class="chip fail">${s.fail} failed</span><span class="chip error">${s.error} errors</span><span class="chip skip">${s.skip} skipped</span>${s.muted ? `<span class="chip muted">${s.muted} muted</span>` : ''}
 </div>
 <h2>Topology</h2>
 <div class="legend"><span class="pass">pass</span><span class="fail">fail</span><span class="error">error</span><span class="skip">skip</span><span class="none">no finding</span></div>
 <div class="scroll">${topology}</div>
 <h2>Results</h2>
 <div class="filters">
-${(['fail', 'error', 'pass', 'skip'] as const).map((st) => `<label class="filter"><input type="checkbox" name="status" value="${st}" checked> ${st}</label>`).join('')}
+${(['fail', 'error', 'muted', 'pass', 'skip'] as const).map((st) => `<label class="filter"><input type="checkbox" name="status" value="${st}" checked> ${st}</label>`).join('')}
 <select id="family" aria-label="family"><option value="">all families</option>${families.map((f) => `<option value="${escapeHtml(f)}">${escapeHtml(f)}</option>`).join('')}</select>
 <span id="shown"></span>
 </div>

@@ -52,7 +52,7 @@ describe('report formats', () => {
       'results',
     ]);
     expect(doc.tool).toBe('stackcheck');
-    expect(Object.keys(doc.summary)).toEqual(['pass', 'fail', 'error', 'skip']);
+    expect(Object.keys(doc.summary)).toEqual(['pass', 'fail', 'error', 'skip', 'muted']);
     const failing = doc.results.find((r: { status: string }) => r.status === 'fail');
     expect(Object.keys(failing)).toEqual(
       expect.arrayContaining([
@@ -86,14 +86,22 @@ describe('report formats', () => {
     assertWellFormedXml(formatJunit(r));
   });
 
-  it('text groups by family and ends with a plain "N passed, N failed" line', () => {
+  it('text: a line per family with its counts, then every result that is not a pass, failing first; the summary last', () => {
     const r = drifted();
     const text = formatText(r);
     const last = text.trimEnd().split('\n').pop();
     expect(last).toBe(summaryLine(r));
     expect(last).toMatch(/^\d+ passed, \d+ failed, \d+ errors, \d+ skipped$/);
-    expect(text).toMatch(/\nworkloads {2}\(/);
-    expect(text).toContain('fix:');
+    expect(text).toMatch(/\nworkloads +9 pass, 3 fail, 1 skip\n/);
+    expect(text).toMatch(/\ncrds +17 pass\n/);
+    // Failing results come before skipped ones; passes are not listed without verbose.
+    expect(text.indexOf('Failing (7)')).toBeGreaterThan(0);
+    expect(text.indexOf('Failing (7)')).toBeLessThan(text.indexOf('Skipped ('));
+    expect(text).not.toContain('✓');
+    expect(text).toContain('fix:      kubectl -n monitoring describe deploy kube-prometheus-stack-grafana;');
+    const verbose = formatText(r, { verbose: true });
+    expect(verbose).toContain(`Passed (${r.summary.pass})`);
+    expect((verbose.match(/ ✓ /g) ?? []).length).toBe(r.summary.pass);
     expect(text).not.toContain('\u001b[');
     expect(formatText(r, { color: true })).toContain('\u001b[31m');
   });
@@ -105,5 +113,11 @@ describe('report formats', () => {
     expect(md).toContain('```mermaid\nflowchart TB');
     expect(md).toContain('### alb');
     expect(md).toContain('❌ FAIL');
+    // Failing results first, with their fix; AWS resources link to the console of their region.
+    expect(md.indexOf('### Failing')).toBeGreaterThan(0);
+    expect(md.indexOf('### Failing')).toBeLessThan(md.indexOf('### helm'));
+    expect(md).toMatch(
+      /\| ❌ \| `CRT002` \| critical \| \[`arn:aws:acm:[^`]+`\]\(https:\/\/ap-northeast-2\.console\.aws\.amazon\.com\/acm\/home\?region=ap-northeast-2#\/certificates\/[0-9a-f-]+\) \|.*\*\*fix:\*\*/,
+    );
   });
 });

@@ -88,6 +88,12 @@ describe('topology', () => {
     expect(html).toContain('<svg');
     expect((html.match(/<tr id="r-/g) ?? []).length).toBe(results.length);
     expect(html).toContain('class="box status-fail"');
-    expect(html).not.toMatch(/(src|href)="https?:/);
+    expect(html).not.toMatch(/src="https?:|<link|url\(https?:/);
+    // Links are anchors within the page or AWS console pages of the results' AWS resources, opened by the reader.
+    for (const m of html.matchAll(/<a href="([^"]*)"/g))
+      expect(m[1]).toMatch(/^(#r-\d+|https:\/\/ap-northeast-2\.console\.aws\.amazon\.com\/)/);
+    expect(html).toContain(
+      'href="https://ap-northeast-2.console.aws.amazon.com/acm/home?region=ap-northeast-2#/certificates/',
+    );
   });
 });
