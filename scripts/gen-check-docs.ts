@@ -26,6 +26,11 @@ export function checksMarkdown(): string {
     'A check whose input could not be collected reports `error` (naming the failed call and the permission it needs) instead',
     'of `fail`; a check that does not apply (a component disabled in the values) reports `skip` with the reason.',
     '',
+    'In a result, the remediation names the actual object: `<name>`, `<namespace>`, `<release>`, `<arn>`, `<listener-arn>`,',
+    '`<prometheus-url>` and the other placeholders below are filled from the result and the expected state',
+    '(`lib/checks/remediation.ts`). Severities and the CRT002/HRT001/ALB008 limits can be overridden in the config file',
+    '([config.md](config.md)).',
+    '',
   ];
   for (const family of FAMILIES) {
     const cs = allChecks.filter((c) => c.family === family);

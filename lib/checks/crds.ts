@@ -11,7 +11,7 @@ export const crdChecks: Check[] = [
     description:
       'Each CustomResourceDefinition of the Prometheus operator (alertmanagerconfigs, alertmanagers, podmonitors, probes, prometheuses, prometheusrules, servicemonitors, thanosrulers) exists and is Established.',
     remediation:
-      'Install the CRDs of chart 45.27.2: kubectl apply --server-side -f https://raw.githubusercontent.com/prometheus-community/helm-charts/kube-prometheus-stack-45.27.2/charts/kube-prometheus-stack/crds/crd-<name>.yaml',
+      'Install the CRDs of chart 45.27.2: kubectl apply --server-side -f https://raw.githubusercontent.com/prometheus-community/helm-charts/kube-prometheus-stack-45.27.2/charts/kube-prometheus-stack/crds/crd-<crd-plural>.yaml',
     requires: ['k8s.customResourceDefinitions'],
     resource: (ctx) => clusterRef('CustomResourceDefinition', ctx.expected.crds[0]),
     run(ctx) {
@@ -38,7 +38,7 @@ export const crdChecks: Check[] = [
     description:
       'The ServiceMonitors the chart creates for its enabled components (apiserver, coredns, kube-proxy, kubelet, operator, prometheus, grafana, kube-state-metrics, node-exporter, …) exist, so Prometheus scrapes them.',
     remediation:
-      'helm upgrade the release (the chart recreates its ServiceMonitors); kubectl -n monitoring get servicemonitors',
+      'helm upgrade the release (the chart recreates its ServiceMonitors); kubectl -n <namespace> get servicemonitors',
     requires: ['k8s.serviceMonitors'],
     resource: (ctx) => ref('ServiceMonitor', ctx.expected.namespace, ctx.expected.serviceMonitors[0] ?? ''),
     run(ctx) {

@@ -140,7 +140,7 @@ export const driftChecks: Check[] = [
     description:
       "The manifest of the deployed release (what Helm rendered) and the live objects agree on replicas, images, container args and ports, Service ports, Ingress hosts and ALB annotations, and the Prometheus resource's retention, intervals and storage claim. A difference means someone changed the cluster by hand (kubectl edit/scale) or a controller overrode it.",
     remediation:
-      'helm diff upgrade (plugin) or helm get manifest kube-prometheus-stack -n monitoring; re-apply with helm upgrade, or make the change in the values file.',
+      'helm diff upgrade (plugin) or helm get manifest <release> -n <namespace>; re-apply with helm upgrade, or make the change in the values file.',
     requires: [
       'k8s.helmReleases',
       'k8s.deployments',

@@ -15,7 +15,7 @@ export const grafanaChecks: Check[] = [
     description:
       'GET /api/health through the URL users use (https://grafana.<domain> by default) answers 200 with `database: ok`.',
     remediation:
-      'curl https://grafana.<domain>/api/health; check the Grafana pod (WRK004), its PVC (STO001) and the ALB target health (ALB008).',
+      'curl <grafana-url>/api/health; check the Grafana pod (WRK004), its PVC (STO001) and the ALB target health (ALB008).',
     requires: ['runtime.grafana'],
     whenNotCollected: NOT_PROBED,
     resource: ref,
@@ -49,7 +49,7 @@ export const grafanaChecks: Check[] = [
     description:
       'With an API token (GRAFANA_TOKEN), the Prometheus datasource health check (/api/datasources/uid/<uid>/health) answers OK.',
     remediation:
-      'Grafana → Connections → Data sources → Prometheus → Save & test; check the datasource URL (http://kube-prometheus-stack-prometheus.monitoring:9090/).',
+      'Grafana → Connections → Data sources → Prometheus → Save & test; check the datasource URL (http://<prometheus-service>.<namespace>:<prometheus-port>/).',
     requires: ['runtime.grafana'],
     whenNotCollected: NOT_PROBED,
     resource: ref,

@@ -13,7 +13,7 @@ export const heartbeatChecks: Check[] = [
     description:
       "The always-firing `Watchdog` alert (from the chart's default rules) reached the stackcheck webhook within the allowed age (default 10 minutes): the whole path Prometheus → rules → Alertmanager → receiver works. Skipped when the values disable Alertmanager or the default rules.",
     remediation:
-      'Check that Prometheus evaluates rules (kubectl -n monitoring get prometheusrules), that Alertmanager routes Watchdog to the stackcheck receiver with the right bearer token, and the webhook logs.',
+      'Check that Prometheus evaluates rules (kubectl -n <namespace> get prometheusrules), that Alertmanager routes Watchdog to the stackcheck receiver with the right bearer token, and the webhook logs.',
     requires: ['heartbeat'],
     notApplicable(ctx) {
       if (!ctx.expected.alertmanager.enabled)

@@ -23,7 +23,7 @@ export const helmChecks: Check[] = [
     description:
       'The latest revision of the release (the `sh.helm.release.v1.<release>.v<N>` Secret with the highest N) has status `deployed`, as `helm list` would show.',
     remediation:
-      'helm history kube-prometheus-stack -n monitoring; fix the failed upgrade and run helm upgrade again (or helm rollback).',
+      'helm history <release> -n <namespace>; fix the failed upgrade and run helm upgrade again (or helm rollback).',
     requires: ['k8s.helmReleases'],
     resource: (ctx) => secretRef(ctx, latest(ctx)?.revision),
     run(ctx): Finding[] {
@@ -65,7 +65,7 @@ export const helmChecks: Check[] = [
     description:
       'The latest release revision was made from chart kube-prometheus-stack at the expected version (45.27.2).',
     remediation:
-      'helm upgrade kube-prometheus-stack prometheus-community/kube-prometheus-stack --version 45.27.2 -n monitoring -f values.yaml',
+      'helm upgrade <release> prometheus-community/kube-prometheus-stack --version 45.27.2 -n <namespace> -f values.yaml',
     requires: ['k8s.helmReleases'],
     resource: (ctx) => secretRef(ctx, latest(ctx)?.revision),
     run(ctx) {

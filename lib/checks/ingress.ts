@@ -180,7 +180,7 @@ export const ingressChecks: Check[] = [
     severity: 'critical',
     description: 'The AWS Load Balancer Controller reconciled the Ingress: its status has the load balancer hostname.',
     remediation:
-      'kubectl -n monitoring describe ingress <name> and kubectl -n kube-system logs deploy/aws-load-balancer-controller: look for reconcile errors (certificate, subnets, IAM).',
+      'kubectl -n <namespace> describe ingress <name> and kubectl -n kube-system logs deploy/aws-load-balancer-controller: look for reconcile errors (certificate, subnets, IAM).',
     requires: ['k8s.ingresses'],
     resource: firstRef,
     run(ctx) {

@@ -86,7 +86,7 @@ export const prometheusChecks: Check[] = [
     'Prometheus is reachable and ready',
     'critical',
     'GET /-/ready through the URL users use (https://prometheus.<domain> by default, so the ALB, certificate and host rule are exercised) answers 200.',
-    'curl -v https://prometheus.<domain>/-/ready; if the ALB answers, check the target group health (ALB008) and the pod (WRK002).',
+    'curl -v <prometheus-url>/-/ready; if the ALB answers, check the target group health (ALB008) and the pod (WRK002).',
     (ctx) => {
       const all = probes(ctx);
       const r = promRef(ctx);
@@ -185,7 +185,7 @@ export const prometheusChecks: Check[] = [
     'kube-state-metrics is scraped',
     'critical',
     'At least one kube-state-metrics target is up, so the Kubernetes object metrics the dashboards use exist.',
-    'kubectl -n monitoring get pods -l app.kubernetes.io/name=kube-state-metrics; check its ServiceMonitor.',
+    'kubectl -n <namespace> get pods -l app.kubernetes.io/name=kube-state-metrics; check its ServiceMonitor.',
     (ctx) => {
       if (!ctx.expected.kubeStateMetrics.enabled)
         return [skip(promRef(ctx), 'kubeStateMetrics.enabled is false in the values')];
@@ -210,7 +210,7 @@ export const prometheusChecks: Check[] = [
     'Watchdog alert is firing',
     'critical',
     'The always-firing Watchdog alert of the default rules is active, proving rule evaluation works. Skipped when the values turn the default rules off (the lab does).',
-    'kubectl -n monitoring get prometheusrules; check the ruleSelector of the Prometheus resource and /api/v1/rules for errors.',
+    'kubectl -n <namespace> get prometheusrules; check the ruleSelector of the Prometheus resource and /api/v1/rules for errors.',
     (ctx) => {
       if (!ctx.expected.defaultRules)
         return [skip(promRef(ctx), 'defaultRules.create is false in the values: there is no Watchdog rule to fire')];
@@ -307,7 +307,7 @@ export const prometheusChecks: Check[] = [
     'Rule groups are loaded without errors',
     'warning',
     'Every rule of /api/v1/rules has health `ok` (a rule with a bad expression or an evaluation error is named with its group and error).',
-    'Fix the PrometheusRule named in the finding: kubectl -n monitoring get prometheusrules -o yaml.',
+    'Fix the PrometheusRule named in the finding: kubectl -n <namespace> get prometheusrules -o yaml.',
     (ctx) => {
       const g = guard(ctx, 'rules');
       if ('status' in g) return [g];

@@ -1,6 +1,7 @@
 import { describeError } from '../errors';
 import type { ExpectedState } from '../expected/types';
 import type { CollectionError, DataKey, Snapshot } from '../snapshot/types';
+import { fillRemediation } from './remediation';
 import type { Check, CheckContext, Family, Result } from './types';
 
 export interface RunOptions {
@@ -110,7 +111,7 @@ export function runChecks(
           message: f.message,
           ...(f.expected !== undefined ? { expected: f.expected } : {}),
           ...(f.actual !== undefined ? { actual: f.actual } : {}),
-          remediation: f.remediation ?? check.remediation,
+          remediation: fillRemediation(f.remediation ?? check.remediation, f.resource, expected),
           ...(f.query !== undefined ? { query: f.query } : {}),
         });
       }

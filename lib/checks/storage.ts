@@ -41,7 +41,7 @@ export const storageChecks: Check[] = [
     description:
       'The claims of Prometheus (from the volumeClaimTemplate) and Grafana (persistence) exist and are `Bound`.',
     remediation:
-      'kubectl -n monitoring describe pvc <name>: a Pending claim usually means the EBS CSI driver is missing, the StorageClass does not exist, or WaitForFirstConsumer has no scheduled pod.',
+      'kubectl -n <namespace> describe pvc <name>: a Pending claim usually means the EBS CSI driver is missing, the StorageClass does not exist, or WaitForFirstConsumer has no scheduled pod.',
     requires: ['k8s.persistentVolumeClaims'],
     resource: firstRef,
     run(ctx) {
@@ -153,7 +153,7 @@ export const storageChecks: Check[] = [
     description:
       'The PersistentVolume a claim is bound to (`spec.volumeName`) exists, is `Bound`, and its `claimRef` names the claim (a claim bound to a deleted volume looks Bound but has no data behind it).',
     remediation:
-      'kubectl get pv <volume>; if it was deleted, restore from an EBS snapshot or delete and recreate the claim (data is lost).',
+      'kubectl describe <object>; if the volume was deleted, restore from an EBS snapshot or delete and recreate the claim (data is lost).',
     requires: ['k8s.persistentVolumeClaims', 'k8s.persistentVolumes'],
     resource: firstRef,
     run(ctx) {

@@ -73,7 +73,7 @@ export const workloadChecks: Check[] = [
     title: 'Namespace exists',
     severity: 'critical',
     description: 'The namespace the stack is installed in exists and is Active.',
-    remediation: 'kubectl create namespace monitoring (then install the stack into it).',
+    remediation: 'kubectl create namespace <name> (then install the stack into it).',
     requires: ['k8s.namespaces'],
     resource: nsRef,
     run(ctx) {
@@ -99,7 +99,7 @@ export const workloadChecks: Check[] = [
     description:
       'The StatefulSet the operator makes from the Prometheus resource (`prometheus-<name>`) has `readyReplicas == replicas ==` the expected replica count.',
     remediation:
-      'kubectl -n monitoring describe sts prometheus-kube-prometheus-stack-prometheus; kubectl -n monitoring get pods -l app.kubernetes.io/name=prometheus; check PVC binding and events.',
+      'kubectl -n <namespace> describe sts <name>; kubectl -n <namespace> get pods -l app.kubernetes.io/name=prometheus; check PVC binding and events.',
     requires: ['k8s.statefulSets'],
     resource: stsRef,
     run(ctx) {
@@ -142,7 +142,7 @@ export const workloadChecks: Check[] = [
     description:
       'The node-exporter DaemonSet has `numberReady == desiredNumberScheduled ==` the number of nodes it should run on: schedulable nodes whose NoSchedule/NoExecute taints its tolerations accept (the chart tolerates every taint by default).',
     remediation:
-      'kubectl -n monitoring describe ds kube-prometheus-stack-prometheus-node-exporter; kubectl get nodes -o wide; check taints/tolerations and pod events on the nodes without an exporter.',
+      'kubectl -n <namespace> describe ds <name>; kubectl get nodes -o wide; check taints/tolerations and pod events on the nodes without an exporter.',
     requires: ['k8s.daemonSets', 'k8s.nodes', 'k8s.pods'],
     resource: dsRef,
     run(ctx) {
@@ -198,7 +198,7 @@ export const workloadChecks: Check[] = [
     description:
       'Grafana, kube-state-metrics and the operator Deployments have the `Available` condition True and all replicas available.',
     remediation:
-      'kubectl -n monitoring describe deploy <name>; kubectl -n monitoring get pods; read the pod events and logs.',
+      'kubectl -n <namespace> describe deploy <name>; kubectl -n <namespace> get pods; read the pod events and logs.',
     requires: ['k8s.deployments'],
     resource: (ctx) => ref('Deployment', ctx.expected.namespace, ctx.expected.grafana.deploymentName),
     run(ctx) {
@@ -317,7 +317,7 @@ export const workloadChecks: Check[] = [
     description:
       'The node-exporter container exposes the expected port (9100) and listens on it (`--web.listen-address`).',
     remediation:
-      'Check prometheus-node-exporter.service.port / containerPort in the values; kubectl -n monitoring get ds kube-prometheus-stack-prometheus-node-exporter -o yaml.',
+      'Check prometheus-node-exporter.service.port / containerPort in the values; kubectl -n <namespace> get ds <name> -o yaml.',
     requires: ['k8s.daemonSets'],
     resource: dsRef,
     run(ctx) {
@@ -378,6 +378,11 @@ export const workloadChecks: Check[] = [
           {
             expected: `https://${ing.hosts[0] ?? '<host>'}/`,
             actual: url ?? null,
+            ...(ing.hosts[0]
+              ? {
+                  remediation: `Set prometheus.prometheusSpec.externalUrl: https://${ing.hosts[0]}/ in the values file and helm upgrade.`,
+                }
+              : {}),
           },
         ),
       ];
@@ -390,7 +395,7 @@ export const workloadChecks: Check[] = [
     severity: 'critical',
     description:
       'When alertmanager.enabled, the operator-made StatefulSet `alertmanager-<name>` has all replicas ready.',
-    remediation: 'kubectl -n monitoring describe sts alertmanager-kube-prometheus-stack-alertmanager',
+    remediation: 'kubectl -n <namespace> describe sts <name>',
     requires: ['k8s.statefulSets'],
     resource: (ctx) => ref('StatefulSet', ctx.expected.namespace, ctx.expected.alertmanager.statefulSetName),
     run(ctx) {
