@@ -14,7 +14,12 @@ import { FORMATS, formatReport, type Format } from '../report/format';
 import { serializeSnapshot } from '../snapshot/load';
 import { openStateStore } from '../state';
 import { VERSION } from '../version';
-import { CLI_NAMES, parseVerifyRequest, verify } from '../verify';
+import { CLI_NAMES, parseVerifyRequest, verifyWaiting } from '../verify';
+import { pushMetrics, redactUrl } from '../adapters/pushgateway';
+import { withConfigDefaults, type FlagValues } from '../config/flags';
+import { configPath, loadConfigFile } from '../config/load';
+import { formatPrometheus } from '../report/format/prometheus';
+import { describeAttempt, type Attempt } from '../wait';
 import { redactorFor, type Redactor } from '../redact';
 import { boundedRun } from './deadline';
 import type { Snapshot } from '../snapshot/types';
@@ -27,6 +32,8 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
   /** Standard input, read whole (at most `maxBytes`), for `--values -`; only called when asked for. */
   readStdin?: (maxBytes: number) => Promise<string>;
+  /** Where `.stackcheck.yaml` is looked for (default: the process's working directory). */
+  cwd?: string;
 }
 
 const STDIN_FLAGS = '--values - (or --set-file KEY=-)';
@@ -79,6 +86,10 @@ function parseEnvPairs(pairs: string[]): Record<string, string> {
 }
 
 interface VerifyFlags {
+  config?: string;
+  verbose?: boolean;
+  wait?: string;
+  pushgateway?: string;
   snapshot?: string;
   cluster?: string;
   region?: string;
@@ -111,7 +122,16 @@ interface VerifyFlags {
   timeout?: string;
 }
 
-async function runVerify(flags: VerifyFlags, io: CliIO, redactor: Redactor): Promise<number> {
+async function runVerify(
+  cliFlags: VerifyFlags,
+  io: CliIO,
+  redactor: Redactor,
+  given: (flag: string) => boolean,
+): Promise<number> {
+  // The config file (--config, else .stackcheck.yaml here): its verify defaults fill the flags not given.
+  const configFile = configPath(cliFlags.config, io.cwd ?? process.cwd());
+  const config = configFile ? loadConfigFile(configFile) : undefined;
+  const flags = config ? withConfigDefaults(cliFlags as VerifyFlags & FlagValues, config.verify, given) : cliFlags;
   const envPairs = parseEnvPairs(flags.env);
   redactor.merge(redactorFor({ env: envPairs }));
   // commander has checked --format and --fail-on against their choices; the rest is the request's.
@@ -136,9 +156,13 @@ async function runVerify(flags: VerifyFlags, io: CliIO, redactor: Redactor): Pro
       skip: flags.skip,
       failOn: flags.failOn,
       timeout: flags.timeout,
+      wait: flags.wait,
     },
     CLI_NAMES,
   );
+  if (config) request.config = config;
+  if (flags.pushgateway !== undefined && !/^https?:\/\/[^\s/]+/.test(flags.pushgateway))
+    throw new UsageError(`--pushgateway ${redactUrl(flags.pushgateway)}: expected an http(s) URL`);
   const format = flags.format as Format;
   if (flags.notify && !flags.state && !flags.notifyAlways) {
     // State is optional for --notify-always, required to detect change otherwise.
@@ -179,18 +203,28 @@ async function runVerify(flags: VerifyFlags, io: CliIO, redactor: Redactor): Pro
   const progress = !flags.quiet && io.stderrIsTTY;
   if (progress) request.onProgress = (m) => io.stderr(`\r\u001b[2K… ${m}`);
   const store = flags.state ? openStateStore(flags.state) : undefined;
+  // --wait: again with backoff until nothing fails at --fail-on; the last attempt is reported.
+  const onAttempt = (a: Attempt<unknown>) => {
+    if (progress) io.stderr('\r\u001b[2K');
+    if (!flags.quiet) io.stderr(`${describeAttempt(a)}\n`);
+  };
+  const waitSeconds = request.wait ? Math.ceil((request.wait.until - Date.now()) / 1000) : 0;
   const outcome = await boundedRun(
-    verify(request, {
-      heartbeatStore: store,
-      // Loaded only for live runs: --snapshot never loads the AWS or Kubernetes clients.
-      openSession:
-        'target' in request.source
-          ? // eslint-disable-next-line @typescript-eslint/no-require-imports
-            (require('../collect/index') as typeof import('../collect/index')).openLiveSession
-          : undefined,
-    }),
-    // parseVerifyRequest has validated it (default 120 s, as the request's deadline)
-    Number(flags.timeout ?? 120),
+    verifyWaiting(
+      request,
+      {
+        heartbeatStore: store,
+        // Loaded only for live runs: --snapshot never loads the AWS or Kubernetes clients.
+        openSession:
+          'target' in request.source
+            ? // eslint-disable-next-line @typescript-eslint/no-require-imports
+              (require('../collect/index') as typeof import('../collect/index')).openLiveSession
+            : undefined,
+      },
+      onAttempt,
+    ),
+    // parseVerifyRequest has validated it (default 120 s, as the request's deadline); with --wait, after it.
+    Number(flags.timeout ?? 120) + Math.max(0, waitSeconds),
   );
   redactor.merge(outcome.redactor);
   if (progress) io.stderr('\r\u001b[2K');
@@ -234,6 +268,7 @@ async function runVerify(flags: VerifyFlags, io: CliIO, redactor: Redactor): Pro
     snapshot,
     expected: outcome.expected,
     color,
+    verbose: !!flags.verbose,
   });
   if (flags.output) {
     try {
@@ -246,6 +281,15 @@ async function runVerify(flags: VerifyFlags, io: CliIO, redactor: Redactor): Pro
         `report written to ${flags.output} (${report.outcome}: ${report.summary.fail} failed, ${report.summary.error} errors)\n`,
       );
   } else io.stdout(text);
+  if (flags.pushgateway) {
+    try {
+      const pushed = await pushMetrics(flags.pushgateway, report.cluster, formatPrometheus(report));
+      if (!flags.quiet) io.stderr(`metrics pushed to ${pushed.url}\n`);
+    } catch (err) {
+      // A failed push is said on stderr but does not change the exit code.
+      io.stderr(`stackcheck: --pushgateway: ${describeError(err)}\n`);
+    }
+  }
   return exitCode;
 }
 
@@ -285,6 +329,7 @@ export function buildProgram(
   program
     .command('verify')
     .description('Compare the observed stack with the expected state and report findings')
+    .option('--config <file>', 'config file: mutes, overrides, defaults for these flags (default ./.stackcheck.yaml)')
     .option('--snapshot <file>', 'replay a recorded snapshot (written by --record)')
     .option('--cluster <name>', 'live: the EKS cluster (DescribeCluster + IAM token)')
     .option('--region <region>', 'AWS region (default: the SDK configuration)')
@@ -326,11 +371,12 @@ export function buildProgram(
     .option('--prometheus-url <url>', 'Prometheus URL (default https://prometheus.<domain>)')
     .option('--grafana-url <url>', 'Grafana URL (default https://grafana.<domain>)')
     .option('--heartbeat-max-age <seconds>', 'Watchdog heartbeat age that fails the heartbeat check (default 600)')
-    .addOption(new Option('--format <format>', 'report format').choices([...FORMATS]).default('text'))
+    .addOption(new Option('-o, --format <format>', 'report format').choices([...FORMATS]).default('text'))
+    .option('-v, --verbose', 'text report: list the passing results too')
     .option('--output <file>', 'write the report to a file instead of stdout')
     .addOption(
       new Option('--fail-on <severity>', 'which failures make the exit code 1')
-        .choices(['critical', 'warning'])
+        .choices(['critical', 'warning', 'never'])
         .default('critical'),
     )
     .option('--record <file>', 'write the observed snapshot to a file')
@@ -338,12 +384,16 @@ export function buildProgram(
     .option('--notify-always', 'send the report even when nothing changed')
     .option('--state <store>', 'where the last results are kept: FILE or dynamodb:TABLE')
     .option('--timeout <seconds>', 'deadline for a live collection (default 120)')
+    .option('--wait <duration>', 're-check with backoff until nothing fails at --fail-on, up to DURATION (90s, 5m)')
+    .option('--pushgateway <url>', 'also push the results as Prometheus metrics to this Pushgateway')
     .option('-q, --quiet', 'no progress or notes on stderr')
     .addHelpText(
       'after',
-      '\nValues, later wins (as Helm): the chart defaults, -f/--values files in order, then --set-json, --set, --set-string, --set-file, --set-literal (each in the order given). Inputs over 32 MiB are refused (exit 2).\n\nExit codes: 0 nothing failing at or above --fail-on; 1 failures, error results or a failed --notify; 2 bad usage or configuration, or no check ran; 3 nothing could be collected.\n\nExample:\n  stackcheck verify --snapshot examples/healthy-snapshot.json --values examples/monitor-values.yaml --env MyDomain=example.com --env CERT_ARN=arn:aws:acm:…\n  envsubst < monitor-values.yaml | stackcheck verify --cluster myeks -f - --set prometheus.prometheusSpec.scrapeInterval=15s\n',
+      '\nValues, later wins (as Helm): the chart defaults, -f/--values files in order, then --set-json, --set, --set-string, --set-file, --set-literal (each in the order given). Inputs over 32 MiB are refused (exit 2).\n\nExit codes: 0 nothing failing at or above --fail-on (always with --fail-on never); 1 failures, error results or a failed --notify; 2 bad usage or configuration, or no check ran; 3 nothing could be collected.\nMuted results (config file) never count. Flags win over the config file.\n\nExample:\n  stackcheck verify --snapshot examples/healthy-snapshot.json --values examples/monitor-values.yaml --env MyDomain=example.com --env CERT_ARN=arn:aws:acm:…\n  envsubst < monitor-values.yaml | stackcheck verify --cluster myeks -f - --set prometheus.prometheusSpec.scrapeInterval=15s\n',
     )
-    .action((flags: VerifyFlags) => setResult(runVerify(flags, io, redactor)));
+    .action((flags: VerifyFlags, cmd: Command) =>
+      setResult(runVerify(flags, io, redactor, (k) => ['cli', 'env'].includes(cmd.getOptionValueSource(k) as string))),
+    );
 
   program
     .command('explain')

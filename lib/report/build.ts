@@ -32,10 +32,9 @@ export function noChecksRan(results: readonly Result[]): boolean {
   return results.every((r) => r.status === 'skip');
 }
 
-/** The results that keep a run from passing at `failOn` (`never` counts as `critical` here). */
+/** The results that keep a run from passing at `failOn` (none with `never`). */
 export function blockingResults(results: readonly Result[], failOn: FailOn = 'critical'): Result[] {
-  const at = failOn === 'never' ? 'critical' : failOn;
-  return results.filter((r) => isFailing([r], at));
+  return results.filter((r) => isFailing([r], failOn));
 }
 
 /** Failing first (errors, then fails by severity), then muted ones, then the rest; stable otherwise. */

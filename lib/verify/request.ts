@@ -8,6 +8,7 @@ import type { StackcheckConfig } from '../config/types';
 import type { CollectTarget } from '../collect/types';
 import { ConfigError } from '../errors';
 import type { ValueSource } from '../expected/values';
+import { parseDuration } from '../util/duration';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 
 export type VerifySource = { snapshotFile: string } | { target: CollectTarget };
@@ -40,6 +41,11 @@ export interface VerifyRequest {
   now?: Date;
   /** Whole-run deadline, ms since epoch (live collection). */
   deadline?: number;
+  /**
+   * `--wait` / payload `wait`: run again until nothing fails at failOn; no attempt starts after
+   * `until`; each attempt's collection has `attemptMs`, and never goes past `hardDeadline`.
+   */
+  wait?: { until: number; attemptMs: number; hardDeadline?: number };
   onProgress?: (message: string) => void;
   /** Credentials for the AWS side and the EKS token (e.g. an assumed role), and a key naming them. */
   credentials?: AwsCredentialIdentityProvider;
@@ -68,8 +74,10 @@ export interface RawVerifyInput {
   checks?: string | string[];
   skip?: string | string[];
   failOn?: string;
-  /** Seconds for the whole run. */
+  /** Seconds for the whole run (for each attempt with wait). */
   timeout?: string | number;
+  /** How long to keep re-checking: a duration (`90s`, `5m`) or a number of seconds. */
+  wait?: string | number;
 }
 
 /** How the front door names each field in its errors (`--checks`, `payload.checks`, `SKIP_FAMILIES`). */
@@ -84,6 +92,7 @@ export const CLI_NAMES: FieldNames = {
   failOn: '--fail-on',
   heartbeatMaxAge: '--heartbeat-max-age',
   timeout: '--timeout',
+  wait: '--wait',
   prometheusUrl: '--prometheus-url',
   grafanaUrl: '--grafana-url',
 };
@@ -149,6 +158,14 @@ export function parseVerifyRequest(raw: RawVerifyInput, names: FieldNames = {}, 
       throw new ConfigError(`${n(k)} ${url}: expected an http(s) URL`);
   }
   const timeoutSeconds = positive(n('timeout'), raw.timeout, false) ?? 120;
+  let waitMs: number | undefined;
+  if (raw.wait !== undefined) {
+    try {
+      waitMs = typeof raw.wait === 'number' ? raw.wait * 1000 : parseDuration(raw.wait);
+    } catch (err) {
+      throw new ConfigError(`${n('wait')} ${(err as Error).message}`);
+    }
+  }
   return {
     source: source(raw, names),
     valuesFiles: raw.values ?? [],
@@ -167,5 +184,6 @@ export function parseVerifyRequest(raw: RawVerifyInput, names: FieldNames = {}, 
     skip: families(n('skip'), raw.skip),
     failOn: raw.failOn as FailOn | undefined,
     deadline: now + timeoutSeconds * 1000,
+    ...(waitMs ? { wait: { until: now + waitMs, attemptMs: timeoutSeconds * 1000 } } : {}),
   };
 }

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pushMetrics } from '../../lib/adapters/pushgateway';
+import { main, type CliIO } from '../../lib/cli/main';
 import { allChecks } from '../../lib/checks';
 import { runChecks } from '../../lib/checks/run';
 import type { Result } from '../../lib/checks/types';
@@ -19,6 +20,8 @@ import type { Report } from '../../lib/report/types';
 import { driftedExample } from '../../scripts/make-examples';
 import { labExpected } from '../support/factories/expected';
 import { startNodeExporter, waitFor } from '../support/peers/binaries';
+
+const ROOT = join(__dirname, '../..');
 
 function drifted(mutes = true): Report {
   const s = driftedExample();
@@ -117,6 +120,35 @@ describe('--pushgateway', () => {
     expect(req).toMatchObject({ method: 'PUT', url: '/metrics/job/stackcheck/cluster/myeks', body: text });
     expect(req?.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
     expect(req?.headers.authorization).toBe(`Basic ${Buffer.from('user:s3cret').toString('base64')}`);
+  });
+
+  it('verify --pushgateway pushes the run; a refused push is said on stderr and leaves the exit code', async () => {
+    const io = (sink: { out: string; err: string }): CliIO => ({
+      stdout: (t) => (sink.out += t),
+      stderr: (t) => (sink.err += t),
+      stdoutIsTTY: false,
+      stderrIsTTY: false,
+      env: {},
+      cwd: mkdtempSync(join(tmpdir(), 'stackcheck-cwd-')),
+    });
+    const args = ['verify', '--snapshot', join(ROOT, 'examples/drifted-snapshot.json'), '--pushgateway', base];
+    const ok = { out: '', err: '' };
+    expect(await main([...args, '-o', 'json'], io(ok))).toBe(1);
+    const req = requests.pop();
+    expect(req).toMatchObject({ method: 'PUT', url: '/metrics/job/stackcheck/cluster/myeks' });
+    expect(promtool(req?.body ?? '')).toEqual({ code: 0, out: '' });
+    expect(req?.body).toContain('stackcheck_run_success{cluster="myeks"} 0\n');
+    expect(JSON.parse(ok.out).tool).toBe('stackcheck'); // stdout keeps its own format
+    expect(ok.err).toContain(`metrics pushed to ${base}/metrics/job/stackcheck/cluster/myeks`);
+
+    status = 503;
+    try {
+      const refused = { out: '', err: '' };
+      expect(await main([...args, '--fail-on', 'never'], io(refused))).toBe(0);
+      expect(refused.err).toMatch(/^stackcheck: --pushgateway: .*answered 503/m);
+    } finally {
+      status = 200;
+    }
   });
 
   it('a refused push is an error naming the status, without the credentials', async () => {
