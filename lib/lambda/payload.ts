@@ -1,5 +1,5 @@
 /** The verify function's invoke payload (direct invoke or the schedule's constant input). */
-import type { Severity } from '../checks/types';
+import type { FailOn } from '../checks/types';
 import { ConfigError } from '../errors';
 import type { NotifyMode } from '../notify';
 
@@ -12,11 +12,13 @@ export interface VerifyPayload {
   /** Families, validated with the CLI's flags by lib/verify/request.ts. */
   checks?: string | string[];
   skip?: string | string[];
-  failOn?: Severity;
+  failOn?: FailOn;
   notify?: NotifyMode;
+  /** Seconds to keep re-checking until nothing fails at failOn (bounded by the function's remaining time). */
+  wait?: number;
 }
 
-const KEYS = ['cluster', 'region', 'roleArn', 'checks', 'skip', 'failOn', 'notify'];
+const KEYS = ['cluster', 'region', 'roleArn', 'checks', 'skip', 'failOn', 'notify', 'wait'];
 // Fields EventBridge adds to a scheduled event when no constant input is configured.
 const EVENT_KEYS = ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail'];
 
@@ -54,14 +56,19 @@ export function parseVerifyPayload(event: unknown): VerifyPayload {
     out[k] = v as string | string[];
   }
   if (e.failOn !== undefined) {
-    if (e.failOn !== 'critical' && e.failOn !== 'warning')
-      throw new ConfigError('payload.failOn must be "critical" or "warning"');
+    if (e.failOn !== 'critical' && e.failOn !== 'warning' && e.failOn !== 'never')
+      throw new ConfigError('payload.failOn must be "critical", "warning" or "never"');
     out.failOn = e.failOn;
   }
   if (e.notify !== undefined) {
     if (e.notify !== 'on-change' && e.notify !== 'always' && e.notify !== 'never')
       throw new ConfigError('payload.notify must be "on-change", "always" or "never"');
     out.notify = e.notify;
+  }
+  if (e.wait !== undefined) {
+    if (typeof e.wait !== 'number' || !Number.isInteger(e.wait) || e.wait < 0 || e.wait > 900)
+      throw new ConfigError('payload.wait must be a number of seconds from 0 to 900');
+    out.wait = e.wait;
   }
   return out;
 }

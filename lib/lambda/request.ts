@@ -3,9 +3,10 @@
  * RawVerifyInput the CLI's flags make, validated by the same parseVerifyRequest.
  * Environment: CLUSTER_NAME, the values sources (VALUES_FILE, VALUES_SET, VALUES_SET_STRING/_JSON/
  * _FILE/_LITERAL, read by valueSourcesFromEnv), VALUES_ENV (JSON object), DOMAIN,
- * CERT_ARN, RELEASE, NAMESPACE, SKIP_FAMILIES (JSON list). Payload keys win over the environment.
+ * CERT_ARN, RELEASE, NAMESPACE, SKIP_FAMILIES (JSON list), CONFIG_FILE. Payload keys win over the environment.
  */
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { loadConfigFile } from '../config/load';
 import { ConfigError } from '../errors';
 import { valueSourcesFromEnv } from '../expected/values';
 import { parseVerifyRequest, type FieldNames, type VerifyRequest } from '../verify/request';
@@ -16,6 +17,7 @@ const PAYLOAD_NAMES: FieldNames = {
   checks: 'payload.checks',
   skip: 'payload.skip (or SKIP_FAMILIES)',
   failOn: 'payload.failOn',
+  wait: 'payload.wait',
 };
 
 function jsonEnv<T>(env: NodeJS.ProcessEnv, name: string, fallback: T): T {
@@ -35,6 +37,8 @@ export function verifyRequestFromLambda(
   now = Date.now(),
 ): VerifyRequest {
   const cluster = payload.cluster ?? env.CLUSTER_NAME;
+  // CONFIG_FILE: the config file bundled with the function (its mutes, overrides and failOn).
+  const config = env.CONFIG_FILE ? loadConfigFile(env.CONFIG_FILE) : undefined;
   if (!cluster) throw new ConfigError('no cluster: set CLUSTER_NAME or pass {"cluster": "..."}');
   const request = parseVerifyRequest(
     {
@@ -48,13 +52,22 @@ export function verifyRequestFromLambda(
       namespace: env.NAMESPACE,
       checks: payload.checks,
       skip: payload.skip ?? jsonEnv<string[]>(env, 'SKIP_FAMILIES', []),
-      failOn: payload.failOn,
+      failOn: payload.failOn ?? config?.verify.failOn,
+      wait: payload.wait || undefined,
       // Leave five seconds to report and notify.
       timeout: Math.max(5_000, remainingMs - 5_000) / 1000,
     },
     PAYLOAD_NAMES,
     now,
   );
+  if (config) request.config = config;
+  // With wait: no attempt starts in the function's last 20 s, none runs past its deadline.
+  if (request.wait && request.deadline !== undefined)
+    request.wait = {
+      ...request.wait,
+      until: Math.min(request.wait.until, request.deadline - 15_000),
+      hardDeadline: request.deadline,
+    };
   if (payload.roleArn) {
     request.credentials = fromTemporaryCredentials({
       params: { RoleArn: payload.roleArn, RoleSessionName: 'stackcheck-verify' },

@@ -14,7 +14,9 @@ import { formatJson } from '../report/format/json';
 import { formatHtml } from '../report/html';
 import type { Report } from '../report/types';
 import type { StateStore } from '../state/types';
-import { verify, type VerifyOutcome } from '../verify';
+import { isActiveFailure } from '../config/apply';
+import { verifyWaiting, type VerifyOutcome } from '../verify';
+import { describeAttempt } from '../wait';
 import type { VerifyRequest } from '../verify/request';
 
 export interface VerifyInvocationDeps {
@@ -30,19 +32,21 @@ export interface VerifyFunctionResult {
   cluster: string;
   /** Presigned URL of the HTML report, when REPORT_BUCKET is set. */
   reportUrl?: string;
-  summary: { pass: number; fail: number; error: number; skip: number };
+  summary: { pass: number; fail: number; error: number; skip: number; muted: number };
   failing: Array<{ code: string; status: string; severity: string; resource: string; message: string }>;
   notification: NotifyOutcome | { sent: false; reason: string };
 }
 
 function recordMetrics(metrics: Metrics, report: Report): void {
-  for (const status of ['pass', 'fail', 'error', 'skip'] as const)
+  // One series per cluster: a multi-cluster deploy does not land on one.
+  metrics.addDimension('cluster', report.cluster);
+  for (const status of ['pass', 'fail', 'error', 'skip', 'muted'] as const)
     metrics.addMetric(`results_${status}`, MetricUnit.Count, report.summary[status]);
   for (const sev of ['critical', 'warning', 'info'] as const) {
     metrics.addMetric(
       `failing_${sev}`,
       MetricUnit.Count,
-      report.results.filter((r) => (r.status === 'fail' || r.status === 'error') && r.severity === sev).length,
+      report.results.filter((r) => isActiveFailure(r) && r.severity === sev).length,
     );
   }
   metrics.addMetric('run_duration', MetricUnit.Milliseconds, report.durationMs);
@@ -83,7 +87,10 @@ export async function runVerifyInvocation(
   const { env, logger, metrics } = deps;
   const store = deps.store();
   request.onProgress = (m) => logger.debug(m);
-  const outcome = await verify(request, { openSession: deps.openSession, heartbeatStore: store });
+  // {"wait": SECONDS}: again until nothing fails (bounds set by lib/lambda/request.ts).
+  const outcome = await verifyWaiting(request, { openSession: deps.openSession, heartbeatStore: store }, (a) =>
+    logger.info(describeAttempt(a), { attempt: a.attempt, failing: a.failing.length }),
+  );
   const { report, notes } = outcome;
   for (const n of notes) logger.info('note', { note: n });
   recordMetrics(metrics, report);
@@ -114,7 +121,7 @@ export async function runVerifyInvocation(
     ...(reportUrls ? { reportUrl: reportUrls.htmlUrl } : {}),
     summary: report.summary,
     failing: report.results
-      .filter((r) => r.status === 'fail' || r.status === 'error')
+      .filter(isActiveFailure)
       .map((r) => ({ code: r.code, status: r.status, severity: r.severity, resource: r.resource, message: r.message })),
     notification,
   };
