@@ -46,6 +46,8 @@ export function withConfigDefaults<T extends FlagValues>(
   if (!given('checks') && defaults.checks) out.checks = defaults.checks.join(',');
   if (!given('skip') && defaults.skip) out.skip = defaults.skip.join(',');
   if (!given('notify') && defaults.notify) out.notify = defaults.notify.join(',');
+  for (const k of ['notifyAlways', 'verbose', 'quiet'] as const)
+    if (!given(k) && defaults[k] !== undefined) out[k] = defaults[k];
   if (!given('timeout') && defaults.timeout !== undefined) out.timeout = String(defaults.timeout);
   if (defaults.env) {
     const fromFlags = (flags.env as string[] | undefined) ?? [];

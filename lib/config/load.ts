@@ -67,13 +67,18 @@ class Walker {
   }
 
   string(node: Node | null | undefined, key: string, pattern?: RegExp, what?: string): string {
-    if (!isScalar(node) || typeof node.value !== 'string' || node.value === '')
-      // Dates and numbers written bare are strings for us (until: 2027-01-31).
-      if (!(isScalar(node) && (typeof node.value === 'number' || node.value instanceof Date)))
-        this.fail(node, key, `expected ${what ?? 'a non-empty string'}`);
-    const v = node.value instanceof Date ? node.value.toISOString().slice(0, 10) : String(node.value);
+    // A bare number is a string for us (`env: {PORT: 8080}`).
+    const ok =
+      isScalar(node) && ((typeof node.value === 'string' && node.value !== '') || typeof node.value === 'number');
+    if (!ok) this.fail(node, key, `expected ${what ?? 'a non-empty string'}`);
+    const v = String((node as { value: unknown }).value);
     if (pattern && !pattern.test(v)) this.fail(node, key, `${JSON.stringify(v)} is not ${what ?? 'valid'}`);
     return v;
+  }
+
+  bool(node: Node | null | undefined, key: string): boolean {
+    if (!isScalar(node) || typeof node.value !== 'boolean') this.fail(node, key, 'expected true or false');
+    return node.value;
   }
 
   oneOf<T extends string>(node: Node | null | undefined, key: string, values: readonly T[]): T {
@@ -156,6 +161,9 @@ function parseVerify(w: Walker, node: Node | null, base: string): VerifyDefaults
     'timeout',
     'wait',
     'pushgateway',
+    'notifyAlways',
+    'verbose',
+    'quiet',
   ] as const;
   const m = w.map(node, 'verify', keys);
   const out: VerifyDefaults = {};
@@ -193,6 +201,7 @@ function parseVerify(w: Walker, node: Node | null, base: string): VerifyDefaults
     if (bad.length)
       w.fail(m.get('notify'), 'verify.notify', `unknown destination ${bad.join(', ')} (known: slack, sns)`);
   }
+  for (const k of ['notifyAlways', 'verbose', 'quiet'] as const) if (m.has(k)) out[k] = w.bool(m.get(k), `verify.${k}`);
   if (m.has('timeout')) out.timeout = w.number(m.get('timeout'), 'verify.timeout', 1, 'seconds');
   if (m.has('wait')) {
     const v = m.get('wait');

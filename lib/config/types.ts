@@ -63,6 +63,9 @@ export interface VerifyDefaults {
   timeout?: number;
   wait?: string;
   pushgateway?: string;
+  notifyAlways?: boolean;
+  verbose?: boolean;
+  quiet?: boolean;
 }
 
 export interface StackcheckConfig {

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { withConfigDefaults } from '../../../lib/config/flags';
 import { configPath, loadConfigFile, parseConfig } from '../../../lib/config/load';
 import { ConfigError } from '../../../lib/errors';
 import { parseDuration } from '../../../lib/util/duration';
@@ -82,6 +83,9 @@ describe('config file: loading', () => {
     );
     expect(errorOf('verify:\n  wait: soon\n')).toMatch(/^\.stackcheck\.yaml:2: verify\.wait: "soon" is not a duration/);
     expect(errorOf('mutes: {code: WRK008}\n')).toMatch(/^\.stackcheck\.yaml:1: mutes: expected a list/);
+    expect(errorOf('verify:\n  verbose: yes please\n')).toBe(
+      '.stackcheck.yaml:2: verify.verbose: expected true or false',
+    );
     expect(errorOf('verify:\n  format: xml\n')).toMatch(
       /^\.stackcheck\.yaml:2: verify\.format: "xml" is not one of text/,
     );
@@ -114,5 +118,34 @@ describe('durations', () => {
     expect(parseDuration('300')).toBe(300_000);
     expect(() => parseDuration('5 minutes')).toThrow(/not a duration/);
     expect(() => parseDuration('')).toThrow(/not a duration/);
+  });
+});
+
+describe('config file: verify defaults under flags', () => {
+  it('fills what the command line did not give; lists given replace, --env pairs merge by name', () => {
+    const flags = { values: ['cli.yaml'], set: [], env: ['MyDomain=cli.example'], failOn: 'critical', format: 'text' };
+    const given = new Set(['values', 'env', 'format']);
+    const out = withConfigDefaults(
+      flags,
+      {
+        values: ['file.yaml'],
+        set: ['a=1'],
+        env: { MyDomain: 'file.example', CERT_ARN: 'arn:x' },
+        failOn: 'warning',
+        format: 'json',
+        checks: ['alb', 'certificate'],
+        verbose: true,
+      },
+      (k) => given.has(k),
+    );
+    expect(out).toEqual({
+      values: ['cli.yaml'],
+      set: ['a=1'],
+      env: ['CERT_ARN=arn:x', 'MyDomain=cli.example'],
+      failOn: 'warning',
+      format: 'text',
+      checks: 'alb,certificate',
+      verbose: true,
+    });
   });
 });
