@@ -55,7 +55,7 @@ function skipResultFor(check: Check, ctx: CheckContext, message: string): Result
     severity: check.severity,
     resource: safeResource(check, ctx),
     message,
-    remediation: check.remediation,
+    remediation: fillRemediation(check.remediation, safeResource(check, ctx), ctx.expected),
   };
 }
 
