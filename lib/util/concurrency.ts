@@ -7,8 +7,11 @@ export class TimeoutError extends Error {
 
 /** Resolves or rejects with the promise, or rejects with TimeoutError after `ms`. */
 export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  if (!Number.isFinite(ms) || ms <= 0)
+  if (!Number.isFinite(ms) || ms <= 0) {
+    // The call has started already: whatever it ends with is no longer anyone's (not an unhandled rejection).
+    p.catch(() => {});
     return Promise.reject(new TimeoutError(`${what}: no time left before the deadline`));
+  }
   let timer: NodeJS.Timeout | undefined;
   const t = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new TimeoutError(`${what} timed out after ${ms} ms`)), ms);
