@@ -12,7 +12,7 @@ import type { ExpectedState } from '../expected/types';
 import { buildReport, isFailing } from '../report/build';
 import type { Report } from '../report/types';
 import { loadSnapshotFile } from '../snapshot/load';
-import type { Snapshot } from '../snapshot/types';
+import { DATA_KEYS, type CollectionError, type Snapshot } from '../snapshot/types';
 import type { StateStore } from '../state/types';
 import {
   defaultsExpectation,
@@ -79,11 +79,29 @@ export function hintsFor(expected: ExpectedState): CollectHints {
   };
 }
 
-/** Stage 1: the expectation (reads the deployed release first when no values were given). */
-async function resolveExpectation(req: VerifyRequest, observed: Observed, deps: VerifyDeps): Promise<Expectation> {
+/**
+ * Stage 1: the expectation (reads the deployed release first when no values were given). When the
+ * release cannot be read, there is nothing to compare with: the failed read is returned, and every
+ * check reports it as an `error` rather than judging the stack against the chart's defaults.
+ */
+async function resolveExpectation(
+  req: VerifyRequest,
+  observed: Observed,
+  deps: VerifyDeps,
+): Promise<Expectation & { unreadable?: CollectionError[] }> {
   if (hasUserValues(req)) return expectationFromFiles(req, deps.readFile);
-  await observed.collect(['k8s.helmReleases'], hintsFor(defaultsExpectation(req)));
-  return expectationFromRelease(req, observed.parts.kubernetes.helmReleases);
+  const defaults = hintsFor(defaultsExpectation(req));
+  await observed.collect(['k8s.helmReleases'], defaults);
+  const failed = observed.snapshot(defaults).errors.filter((e) => e.affects.includes('k8s.helmReleases'));
+  const expectation = expectationFromRelease(req, observed.parts.kubernetes.helmReleases);
+  if (failed.length === 0) return expectation;
+  return {
+    ...expectation,
+    unreadable: failed,
+    notes: [
+      `no --values/--set, and the deployed release could not be read (${failed[0].call}: ${failed[0].message}): there is nothing to compare with, so every check reports that error; pass --values, or fix the cause`,
+    ],
+  };
 }
 
 export async function verify(req: VerifyRequest, deps: VerifyDeps = {}): Promise<VerifyOutcome> {
@@ -91,10 +109,13 @@ export async function verify(req: VerifyRequest, deps: VerifyDeps = {}): Promise
     'snapshotFile' in req.source
       ? recorded(req.source.snapshotFile, deps.readFile)
       : live(req.source.target, req, deps);
-  const { expected, notes } = await resolveExpectation(req, observed, deps);
+  const { expected, notes, unreadable } = await resolveExpectation(req, observed, deps);
   const plan = planFor(selectedFamilies(req.checks, req.skip));
   const hints = hintsFor(expected);
-  await observed.collect(plan.inputs, hints);
+  if (unreadable) {
+    // Without an expectation nothing else is worth reading: each check reports the failed read.
+    for (const e of unreadable) e.affects = [...DATA_KEYS];
+  } else await observed.collect(plan.inputs, hints);
   const snapshot = observed.snapshot(hints);
   // The config file's severity overrides and mutes (mutes expire by the wall clock, not the snapshot's).
   const results = applyConfig(runChecks(plan.checks, expected, snapshot), req.config, req.now ?? new Date());

@@ -66,6 +66,25 @@ describe('a healthy install checked live', () => {
     expect(lists.length).toBe(new Set(lists).size);
   });
 
+  it.each([['accessDenied'], ['error500'], ['malformed']] as const)(
+    'with no values file and a release that cannot be read (%s), every check reports the failed read: none is judged against the chart defaults',
+    async (kind) => {
+      lab.kube.faults.set('list secrets', { kind });
+      try {
+        const out = await run({});
+        const statuses = new Set(out.report.results.map((r) => r.status));
+        expect([...statuses]).toEqual(['error']);
+        expect(out.report.results[0].message).toMatch(
+          /list secrets \(monitoring, owner=helm,name=kube-prometheus-stack\) failed/,
+        );
+        expect(out.notes.join('\n')).toMatch(/the deployed release could not be read/);
+        expect(out.exitCode).toBe(1);
+      } finally {
+        lab.kube.faults.clear();
+      }
+    },
+  );
+
   it('never fails a result for any selection of families (--checks or --skip)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.subarray(CLUSTER_FAMILIES, { minLength: 1 }), fc.boolean(), async (families, asSkip) => {
