@@ -73,6 +73,8 @@ function defaultIO(): CliIO {
 }
 
 const repeat = (v: string, prev: string[]) => [...prev, v];
+/** `--checks a --checks b` is `--checks a,b` (each given list is kept, none replaced). */
+const joinLists = (v: string, prev: string | undefined) => (prev === undefined ? v : `${prev},${v}`);
 
 function parseEnvPairs(pairs: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -366,8 +368,8 @@ export function buildProgram(
     .option('--cert-arn <arn>', 'the ACM certificate the ALB should use')
     .option('--release <name>', 'Helm release name (default kube-prometheus-stack)')
     .option('--namespace <ns>', 'namespace (default monitoring)')
-    .option('--checks <families>', `only these families: ${FAMILIES.join(',')}`)
-    .option('--skip <families>', 'skip these families')
+    .option('--checks <families>', `only these families: ${FAMILIES.join(',')} (repeatable)`, joinLists)
+    .option('--skip <families>', 'skip these families (repeatable)', joinLists)
     .option('--prometheus-url <url>', 'Prometheus URL (default https://prometheus.<domain>)')
     .option('--grafana-url <url>', 'Grafana URL (default https://grafana.<domain>)')
     .option('--heartbeat-max-age <seconds>', 'Watchdog heartbeat age that fails the heartbeat check (default 600)')

@@ -179,7 +179,7 @@ async function eksAccess(
   } catch (err) {
     const e = collectionError('eks', 'DescribeCluster', [], err, 'eks:DescribeCluster');
     throw new CollectError(
-      `DescribeCluster ${target.cluster} failed: ${e.message}${e.code ? ` (${e.code})` : ''}`,
+      `DescribeCluster ${target.cluster} failed: ${e.message}${e.code && !e.message.includes(e.code) ? ` (${e.code})` : ''}`,
       'eks',
       { cause: err },
     );

@@ -30,6 +30,14 @@ function jsonEnv<T>(env: NodeJS.ProcessEnv, name: string, fallback: T): T {
   }
 }
 
+/** A JSON object of strings from the environment (VALUES_ENV), or a ConfigError naming the variable. */
+function jsonMapEnv(env: NodeJS.ProcessEnv, name: string): Record<string, string> {
+  const v = jsonEnv<unknown>(env, name, {});
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || !Object.values(v).every((x) => typeof x === 'string'))
+    throw new ConfigError(`environment variable ${name} must be a JSON object of strings (NAME: value)`);
+  return v as Record<string, string>;
+}
+
 export function verifyRequestFromLambda(
   payload: VerifyPayload,
   env: NodeJS.ProcessEnv,
@@ -45,7 +53,7 @@ export function verifyRequestFromLambda(
       cluster,
       region: payload.region ?? env.AWS_REGION,
       valueSources: valueSourcesFromEnv(env),
-      env: { ...env, ...jsonEnv<Record<string, string>>(env, 'VALUES_ENV', {}) },
+      env: { ...env, ...jsonMapEnv(env, 'VALUES_ENV') },
       domain: env.DOMAIN,
       certArn: env.CERT_ARN,
       release: env.RELEASE,

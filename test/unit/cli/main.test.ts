@@ -187,3 +187,23 @@ describe('cli: explain and help', () => {
     expect(r.out).toContain('Exit codes');
   });
 });
+
+describe('cli: --checks and --skip given more than once', () => {
+  it('joins the lists instead of keeping the last one', async () => {
+    const r = await run([
+      'verify',
+      '--snapshot',
+      HEALTHY,
+      ...LAB,
+      '--checks',
+      'helm',
+      '--checks',
+      'crds',
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(0);
+    const families = new Set((JSON.parse(r.out) as { results: Array<{ check: string }> }).results.map((x) => x.check));
+    expect([...families].sort()).toEqual(['crds', 'helm']);
+  });
+});
