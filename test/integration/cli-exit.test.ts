@@ -7,8 +7,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { LAB_CERT_ARN } from '../support/factories/expected';
-import { startLabFakes, type LabFakes } from '../support/fakes/lab';
+import { LIVE_LAB_ARGS, startLabFakes, type LabFakes } from '../support/fakes/lab';
 
 const ROOT = join(__dirname, '../..');
 const BIN = join(ROOT, 'bin/stackcheck.js');
@@ -57,27 +56,11 @@ function run(
 
 describe('cli: exits with its code whatever is still open', () => {
   it('an ELBv2 endpoint that never answers: the report is written and the process exits', async () => {
-    const r = await run(
-      [
-        'verify',
-        '--cluster',
-        'myeks',
-        '--region',
-        'ap-northeast-2',
-        '--domain',
-        'example.com',
-        '--cert-arn',
-        LAB_CERT_ARN,
-        '--skip',
-        'prometheus,grafana,heartbeat',
-        '--format',
-        'json',
-        '--timeout',
-        '5',
-        '-q',
-      ],
-      { ...process.env, ...lab.env, AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: blackHoleUrl },
-    );
+    const r = await run([...LIVE_LAB_ARGS, '--timeout', '5', '-q'], {
+      ...process.env,
+      ...lab.env,
+      AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: blackHoleUrl,
+    });
     // If the process did not exit, this test would hit jest's timeout instead.
     expect(r.signal).toBeNull();
     expect(r.code).toBe(1);

@@ -25,25 +25,11 @@ import {
   makeTargetGroupBinding,
   nodeName,
 } from '../support/factories/k8s';
-import { startLabFakes, type LabFakes } from '../support/fakes/lab';
+import { LIVE_LAB_ARGS, startLabFakes, type LabFakes } from '../support/fakes/lab';
 import { testPki } from '../support/fakes/tls';
 
 const ROOT = join(__dirname, '../..');
-const ARGS = [
-  'verify',
-  '--cluster',
-  'myeks',
-  '--region',
-  'ap-northeast-2',
-  '--domain',
-  'example.com',
-  '--cert-arn',
-  LAB_CERT_ARN,
-  '--skip',
-  'prometheus,grafana,heartbeat',
-  '--format',
-  'json',
-];
+const ARGS = [...LIVE_LAB_ARGS];
 
 let lab: LabFakes;
 

@@ -6,27 +6,12 @@ import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { K8sObject } from '../../lib/snapshot/types';
 import { labAwsState } from '../support/factories/aws';
-import { LAB_CERT_ARN } from '../support/factories/expected';
 import { labKubernetesState, makeDeployment } from '../support/factories/k8s';
-import { startLabFakes, type LabFakes } from '../support/fakes/lab';
+import { LIVE_LAB_ARGS, startLabFakes, type LabFakes } from '../support/fakes/lab';
 
 const ROOT = join(__dirname, '../..');
 const GRAFANA = 'kube-prometheus-stack-grafana';
-const ARGS = [
-  'verify',
-  '--cluster',
-  'myeks',
-  '--region',
-  'ap-northeast-2',
-  '--domain',
-  'example.com',
-  '--cert-arn',
-  LAB_CERT_ARN,
-  '--skip',
-  'prometheus,grafana,heartbeat',
-  '--format',
-  'json',
-];
+const ARGS = [...LIVE_LAB_ARGS];
 
 let lab: LabFakes;
 

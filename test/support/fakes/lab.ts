@@ -18,6 +18,26 @@ export const LAB_HINTS: CollectHints = {
   certificateArns: [LAB_CERT_ARN],
 };
 
+/**
+ * `stackcheck verify` against the lab's fakes, as the live CLI tests run it: the EKS cluster, the
+ * lab's domain and certificate, JSON out; the runtime families need peers these fakes do not play.
+ */
+export const LIVE_LAB_ARGS: string[] = [
+  'verify',
+  '--cluster',
+  'myeks',
+  '--region',
+  'ap-northeast-2',
+  '--domain',
+  'example.com',
+  '--cert-arn',
+  LAB_CERT_ARN,
+  '--skip',
+  'prometheus,grafana,heartbeat',
+  '--format',
+  'json',
+];
+
 export interface LabFakes {
   aws: FakeAws;
   kube: FakeKubeApi;
