@@ -1,41 +1,16 @@
+import { DRIFTED_EXAMPLE, HEALTHY_EXAMPLE, LAB_VALUES_ARGS, ROOT, runMain } from '../../support/cli';
 /** The config file through the CLI (main()): mutes, overrides, defaults, errors. */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main, type CliIO } from '../../../lib/cli/main';
 import { LAB_CERT_ARN } from '../../support/factories/expected';
 
-const ROOT = join(__dirname, '../../..');
-const HEALTHY = join(ROOT, 'examples/healthy-snapshot.json');
-const DRIFTED = join(ROOT, 'examples/drifted-snapshot.json');
-const LAB = [
-  '--values',
-  join(ROOT, 'examples/monitor-values.yaml'),
-  '--env',
-  'MyDomain=example.com',
-  '--env',
-  `CERT_ARN=${LAB_CERT_ARN}`,
-  '--set',
-  'prometheus.prometheusSpec.scrapeInterval=15s',
-  '--set',
-  'prometheus.prometheusSpec.evaluationInterval=15s',
-];
+const HEALTHY = HEALTHY_EXAMPLE;
+const DRIFTED = DRIFTED_EXAMPLE;
+const LAB = LAB_VALUES_ARGS;
 const WRK008 = 'StatefulSet/monitoring/prometheus-kube-prometheus-stack-prometheus';
 
-async function run(args: string[], cwd = mkdtempSync(join(tmpdir(), 'stackcheck-cwd-'))) {
-  let out = '';
-  let err = '';
-  const io: CliIO = {
-    stdout: (s) => (out += s),
-    stderr: (s) => (err += s),
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    env: {},
-    cwd,
-  };
-  const code = await main(args, io);
-  return { code, out, err };
-}
+const run = (args: string[], cwd = mkdtempSync(join(tmpdir(), 'stackcheck-cwd-'))) => runMain(args, { cwd });
 
 function configFile(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'stackcheck-config-'));

@@ -1,39 +1,13 @@
+import { DRIFTED_EXAMPLE, HEALTHY_EXAMPLE, LAB_VALUES_ARGS, runMain } from '../../support/cli';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main, type CliIO } from '../../../lib/cli/main';
-import { LAB_CERT_ARN } from '../../support/factories/expected';
 
-const ROOT = join(__dirname, '../../..');
-const HEALTHY = join(ROOT, 'examples/healthy-snapshot.json');
-const DRIFTED = join(ROOT, 'examples/drifted-snapshot.json');
-const VALUES = join(ROOT, 'examples/monitor-values.yaml');
-const LAB = [
-  '--values',
-  VALUES,
-  '--env',
-  'MyDomain=example.com',
-  '--env',
-  `CERT_ARN=${LAB_CERT_ARN}`,
-  '--set',
-  'prometheus.prometheusSpec.scrapeInterval=15s',
-  '--set',
-  'prometheus.prometheusSpec.evaluationInterval=15s',
-];
+const HEALTHY = HEALTHY_EXAMPLE;
+const DRIFTED = DRIFTED_EXAMPLE;
+const LAB = LAB_VALUES_ARGS;
 
-async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-  let out = '';
-  let err = '';
-  const io: CliIO = {
-    stdout: (s) => (out += s),
-    stderr: (s) => (err += s),
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    env,
-  };
-  const code = await main(args, io);
-  return { code, out, err };
-}
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runMain(args, { env });
 
 describe('cli: verify on a snapshot', () => {
   it('exits 0 on the healthy example', async () => {

@@ -1,3 +1,4 @@
+import { HEALTHY_EXAMPLE, LAB_VALUES_ARGS, runMain } from '../../support/cli';
 /**
  * Issue 13.7 (values) and 13.4 through the CLI: hostile or oversized values input is exit 2 with
  * one line naming the file or flag and the limit, never an internal error or minutes of CPU; and
@@ -7,40 +8,14 @@ import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { main, readBoundedStream, type CliIO } from '../../../lib/cli/main';
+import { readBoundedStream } from '../../../lib/cli/main';
 import { ConfigError } from '../../../lib/errors';
-import { LAB_CERT_ARN } from '../../support/factories/expected';
 
-const ROOT = join(__dirname, '../../..');
-const HEALTHY = join(ROOT, 'examples/healthy-snapshot.json');
-const LAB = [
-  '--values',
-  join(ROOT, 'examples/monitor-values.yaml'),
-  '--env',
-  'MyDomain=example.com',
-  '--env',
-  `CERT_ARN=${LAB_CERT_ARN}`,
-  '--set',
-  'prometheus.prometheusSpec.scrapeInterval=15s',
-  '--set',
-  'prometheus.prometheusSpec.evaluationInterval=15s',
-];
+const HEALTHY = HEALTHY_EXAMPLE;
+const LAB = LAB_VALUES_ARGS;
 const MiB = 1024 * 1024;
 
-async function run(args: string[], opts: { stdin?: string; env?: NodeJS.ProcessEnv } = {}) {
-  let out = '';
-  let err = '';
-  const io: CliIO = {
-    stdout: (s) => (out += s),
-    stderr: (s) => (err += s),
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    env: opts.env ?? {},
-    ...(opts.stdin !== undefined ? { readStdin: async () => opts.stdin as string } : {}),
-  };
-  const code = await main(args, io);
-  return { code, out, err };
-}
+const run = (args: string[], opts: { stdin?: string; env?: NodeJS.ProcessEnv } = {}) => runMain(args, opts);
 
 function tmp(name: string, content: string | number): string {
   const dir = mkdtempSync(join(tmpdir(), 'stackcheck-bounds-'));

@@ -1,3 +1,4 @@
+import { HEALTHY_EXAMPLE, LAB_VALUES_FILE, runMain } from '../../support/cli';
 /**
  * The CLI's values flags through main(): -f/--values - from standard input, the --set family, and
  * a YAML 1.1 spelling that Helm reads the same as the release recorded it.
@@ -6,12 +7,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { main, readBoundedStream, type CliIO } from '../../../lib/cli/main';
+import { readBoundedStream } from '../../../lib/cli/main';
 import { LAB_CERT_ARN } from '../../support/factories/expected';
 
-const ROOT = join(__dirname, '../../..');
-const HEALTHY = join(ROOT, 'examples/healthy-snapshot.json');
-const VALUES = join(ROOT, 'examples/monitor-values.yaml');
+const HEALTHY = HEALTHY_EXAMPLE;
+const VALUES = LAB_VALUES_FILE;
 const SETS = [
   '--set',
   'prometheus.prometheusSpec.scrapeInterval=15s',
@@ -24,28 +24,7 @@ const ENV = ['--env', 'MyDomain=example.com', '--env', `CERT_ARN=${LAB_CERT_ARN}
 const substituted = () =>
   readFileSync(VALUES, 'utf8').replaceAll('$MyDomain', 'example.com').replaceAll('$CERT_ARN', LAB_CERT_ARN);
 
-async function run(args: string[], stdin?: string) {
-  let out = '';
-  let err = '';
-  let stdinReads = 0;
-  const io: CliIO = {
-    stdout: (s) => (out += s),
-    stderr: (s) => (err += s),
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    env: {},
-    ...(stdin !== undefined
-      ? {
-          readStdin: async () => {
-            stdinReads++;
-            return stdin;
-          },
-        }
-      : {}),
-  };
-  const code = await main(args, io);
-  return { code, out, err, stdinReads };
-}
+const run = (args: string[], stdin?: string) => runMain(args, { stdin });
 
 const result = (out: string, code: string) =>
   (JSON.parse(out).results as Array<{ code: string; status: string; message: string }>).find((r) => r.code === code);
