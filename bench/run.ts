@@ -23,23 +23,13 @@ import { largeClusterState } from '../test/support/factories/k8s-large';
 import { bundleFunctions } from '../test/support/bundle';
 import { LAB_HINTS, startLabFakes, useEnv, type LabFakes } from '../test/support/fakes/lab';
 import { amPayload } from '../test/unit/alertmanager/payloads';
+import { LAB_VALUES_ARGS } from '../test/support/cli';
 
 const ROOT = join(__dirname, '..');
 const LATENCY = 50;
 const PAGE = 500;
 const CERT = LAB_HINTS.certificateArns[0];
-const LAB_ARGS = [
-  '--values',
-  'examples/monitor-values.yaml',
-  '--env',
-  'MyDomain=example.com',
-  '--env',
-  `CERT_ARN=${CERT}`,
-  '--set',
-  'prometheus.prometheusSpec.scrapeInterval=15s',
-  '--set',
-  'prometheus.prometheusSpec.evaluationInterval=15s',
-];
+const LAB_ARGS = LAB_VALUES_ARGS;
 
 /**
  * AWS Lambda list price for arm64 (us-east-1; ap-northeast-2 has the same): per GB-second of

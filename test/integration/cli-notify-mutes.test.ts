@@ -2,7 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main, type CliIO } from '../../lib/cli/main';
+import { runMain } from '../support/cli';
 import { SlackCapture } from '../support/fakes/slack';
 
 const ROOT = join(__dirname, '../..');
@@ -16,19 +16,8 @@ afterAll(async () => {
   await slack.stop();
 });
 
-async function run(args: string[]) {
-  let out = '';
-  let err = '';
-  const io: CliIO = {
-    stdout: (s) => (out += s),
-    stderr: (s) => (err += s),
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    env: { SLACK_WEBHOOK_URL: slack.url },
-    cwd: mkdtempSync(join(tmpdir(), 'stackcheck-cwd-')),
-  };
-  return { code: await main(args, io), out, err };
-}
+const run = (args: string[]) =>
+  runMain(args, { env: { SLACK_WEBHOOK_URL: slack.url }, cwd: mkdtempSync(join(tmpdir(), 'stackcheck-cwd-')) });
 
 describe('cli: muted results and --notify', () => {
   it('a muted WRK008 never triggers a notification; once its mute expires, it does', async () => {

@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main, type CliIO } from '../../lib/cli/main';
+import { runMain } from '../support/cli';
 import { SlackCapture } from '../support/fakes/slack';
 
 const ROOT = join(__dirname, '../..');
@@ -16,18 +16,7 @@ afterAll(async () => {
   await slack.stop();
 });
 
-async function run(args: string[]) {
-  let out = '';
-  let err = '';
-  const io: CliIO = {
-    stdout: (s) => (out += s),
-    stderr: (s) => (err += s),
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    env: { SLACK_WEBHOOK_URL: slack.url },
-  };
-  return { code: await main(args, io), out, err };
-}
+const run = (args: string[]) => runMain(args, { env: { SLACK_WEBHOOK_URL: slack.url } });
 
 describe('cli: --notify on change of state', () => {
   it('posts once for new drift, not again for the same state, and once when it is fixed', async () => {

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { main, type CliIO } from '../../lib/cli/main';
+import { runMain } from '../support/cli';
 import { LAB_CERT_ARN } from '../support/factories/expected';
 import { startLabFakes, useEnv, type LabFakes } from '../support/fakes/lab';
 import { SlackCapture } from '../support/fakes/slack';
@@ -65,18 +65,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(args: string[]) {
-  let out = '';
-  let err = '';
-  const io: CliIO = {
-    stdout: (s) => (out += s),
-    stderr: (s) => (err += s),
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
+const run = (args: string[]) =>
+  runMain(args, {
     env: { ...process.env, ALERT_TOKEN: CANARY_ENV, SLACK_WEBHOOK_URL: slack.url, SNS_TOPIC_ARN: TOPIC },
-  };
-  return { code: await main(args, io), out, err };
-}
+  });
 
 function leaked(text: string): string[] {
   // the Slack URL's path is the capture server's secret (SLACK_WEBHOOK_URL, substituted into the file)

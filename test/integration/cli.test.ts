@@ -5,22 +5,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LAB_VALUES_ARGS } from '../support/cli';
 
 const ROOT = join(__dirname, '../..');
 const BIN = join(ROOT, 'bin/stackcheck.js');
 const CERT = 'arn:aws:acm:ap-northeast-2:111122223333:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
-const LAB = [
-  '--values',
-  'examples/monitor-values.yaml',
-  '--env',
-  'MyDomain=example.com',
-  '--env',
-  `CERT_ARN=${CERT}`,
-  '--set',
-  'prometheus.prometheusSpec.scrapeInterval=15s',
-  '--set',
-  'prometheus.prometheusSpec.evaluationInterval=15s',
-];
+const LAB = LAB_VALUES_ARGS;
 
 function cli(args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], {
