@@ -1,3 +1,4 @@
+import { parse } from 'yaml';
 import { renderedObjects } from '../../../lib/checks/drift';
 import { byName } from '../../support/factories/k8s';
 import { failing, runCode } from '../../support/run-check';
@@ -91,6 +92,53 @@ describe('reading the manifest (renderedObjects)', () => {
     ].join('\n');
     expect(renderedObjects(manifest, ['Service', 'Deployment']).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'Service/kube-prometheus-stack-prometheus',
+    ]);
+  });
+  it('reads a document as a YAML 1.2 core parser does (quoting, block scalars, anchors, comments, numbers)', () => {
+    // What templates write: quoted and plain scalars side by side, `|` blocks, `{{ toYaml }}` flow
+    // maps, comments after values, anchors. The oracle is the `yaml` package's YAML 1.2 core schema.
+    const text = [
+      '# Source: kube-prometheus-stack/charts/grafana/templates/deployment.yaml',
+      'apiVersion: apps/v1',
+      'kind: "Deployment"',
+      'metadata:',
+      '  name: kube-prometheus-stack-grafana   # the chart fullname',
+      '  namespace: monitoring',
+      '  labels: {app.kubernetes.io/name: grafana, helm.sh/chart: "grafana-6.57.4", version: 6.57}',
+      '  annotations:',
+      "    checksum/config: 'yes'",
+      '    note: |',
+      '      two lines',
+      '      of text',
+      'spec:',
+      '  replicas: 1',
+      '  template:',
+      '    spec:',
+      '      containers:',
+      '        - name: grafana',
+      '          image: "docker.io/grafana/grafana:9.5.3"',
+      '          args: &args ["--config=/etc/grafana/grafana.ini", 0x1F, 0o17, 1e3, .inf, ~, true, True, yes, 012]',
+      '          ports:',
+      '            - containerPort: 3000',
+      '              name: grafana',
+      '              protocol: TCP',
+      '        - name: sidecar',
+      '          args: *args',
+      '',
+    ].join('\n');
+    const [doc] = renderedObjects(`---\n${text}`, ['Deployment']);
+    expect(doc).toEqual(parse(text));
+    expect(doc.spec.template.spec.containers[0].args).toEqual([
+      '--config=/etc/grafana/grafana.ini',
+      31,
+      15,
+      1000,
+      Infinity,
+      null,
+      true,
+      true,
+      'yes',
+      12,
     ]);
   });
 });
