@@ -275,10 +275,30 @@ function convert(ctx: Ctx, node: YamlNode | null | undefined, depth: number): un
 }
 
 /**
+ * Values texts parsed before, by text (the last few, each under 1 MiB): a warm Lambda reads the
+ * same values file every run, and parsing it again is most of what its expectation costs (the
+ * parser's code is never hot at one run every few minutes). Each caller gets its own copy, since
+ * merging and --set change the maps they are given.
+ */
+const parsed = new Map<string, unknown>();
+const PARSED_TEXTS = 4;
+const PARSED_TEXT_MAX = 1024 * 1024;
+
+/**
  * Parses values text as Helm does (first document only, as sigs.k8s.io/yaml). Returns null for an
  * empty document. Throws ConfigError naming `source` and the line.
  */
 export function parseHelmYaml(text: string, source: string): unknown {
+  if (parsed.has(text)) return toValues(parsed.get(text), source);
+  const value = parseUncached(text, source);
+  if (text.length <= PARSED_TEXT_MAX) {
+    if (parsed.size >= PARSED_TEXTS) parsed.delete(parsed.keys().next().value as string);
+    parsed.set(text, value);
+  }
+  return toValues(value, source);
+}
+
+function parseUncached(text: string, source: string): unknown {
   let doc: Document;
   try {
     const docs = parseAllDocuments(text, { version: '1.1', schema: 'failsafe', merge: false, uniqueKeys: false });

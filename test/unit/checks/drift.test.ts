@@ -142,3 +142,28 @@ describe('reading the manifest (renderedObjects)', () => {
     ]);
   });
 });
+
+describe('reading the same manifest again (a warm Lambda, every run)', () => {
+  const manifest =
+    '---\napiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  ports:\n  - port: 9090\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: b\n';
+  it('parses it once, and the documents it shares cannot be changed by a check', () => {
+    const first = renderedObjects(manifest, ['Service']);
+    expect(renderedObjects(`${manifest}`, ['Service'])).toBe(first);
+    try {
+      (first[0].spec.ports as Array<{ port: number }>)[0].port = 1;
+    } catch {
+      // strict mode throws; either way the shared document is unchanged
+    }
+    expect(Object.isFrozen(first[0].spec.ports[0])).toBe(true);
+    expect(first[0].spec.ports[0].port).toBe(9090);
+  });
+  it('reads another manifest, or other kinds, anew', () => {
+    const first = renderedObjects(manifest, ['Service']);
+    expect(renderedObjects(manifest.replace('name: b', 'name: c'), ['Service']).map((o) => o.metadata.name)).toEqual([
+      'a',
+      'c',
+    ]);
+    expect(renderedObjects(manifest, ['Deployment'])).toEqual([]);
+    expect(renderedObjects(manifest, ['Service'])).not.toBe(first);
+  });
+});

@@ -3,7 +3,7 @@
  * JSON). Each row: a YAML value → what Helm passes to the chart (and records in the release).
  */
 import { ConfigError } from '../../../lib/errors';
-import { diffValues, loadUserValues, parseValuesText } from '../../../lib/expected';
+import { diffValues, loadUserValues, parseHelmYaml, parseValuesText } from '../../../lib/expected';
 
 const plain = (v: unknown) => JSON.parse(JSON.stringify(v));
 const one = (yamlValue: string) => plain(parseValuesText(`v: ${yamlValue}\n`, 'values.yaml')).v;
@@ -179,5 +179,24 @@ describe('values YAML: the release records what Helm read (HELM003)', () => {
   it('maps inside lists compare whatever their key order', () => {
     expect(diffValues({ l: [{ a: 1, b: 2 }] }, { l: [{ b: 2, a: 1 }] })).toEqual([]);
     expect(diffValues({ l: [{ a: 1 }] }, { l: [{ a: 1, b: 2 }] })).toHaveLength(1);
+  });
+});
+
+describe('parseHelmYaml: a text read again (a warm Lambda, every run)', () => {
+  const text = 'prometheus:\n  prometheusSpec:\n    retention: 5d\n    ports: [9090, 9091]\n';
+  type Parsed = { prometheus: { prometheusSpec: { retention: string; ports: number[] } } };
+  it('gives each caller its own copy: changing one result changes no later one', () => {
+    const first = parseHelmYaml(text, 'a.yaml') as Parsed;
+    first.prometheus.prometheusSpec.retention = '1d';
+    first.prometheus.prometheusSpec.ports.push(1);
+    const second = parseHelmYaml(text, 'a.yaml') as Parsed;
+    expect(second.prometheus.prometheusSpec).toEqual({ retention: '5d', ports: [9090, 9091] });
+    expect(second).not.toBe(first);
+    // Still maps without a prototype: no key reaches Object.prototype.
+    expect(Object.getPrototypeOf(second.prometheus)).toBeNull();
+  });
+  it('does not remember a text that is not valid: each read names the error', () => {
+    expect(() => parseHelmYaml('a: [1', 'bad.yaml')).toThrow(/bad\.yaml: not valid YAML/);
+    expect(() => parseHelmYaml('a: [1', 'again.yaml')).toThrow(/again\.yaml: not valid YAML/);
   });
 });
