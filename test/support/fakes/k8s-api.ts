@@ -205,16 +205,24 @@ export class FakeKubeApi {
 
   /** Checks the EKS token: prefix, presigned GetCallerIdentity, signed x-k8s-aws-id, fresh, valid signature. */
   async verifyToken(token: string): Promise<string | undefined> {
-    // Like aws-iam-authenticator, remember tokens already verified (for their short life).
+    // Like the API server's token cache in front of aws-iam-authenticator: tokens already verified
+    // are remembered for their short life, and requests that arrive together with a new token wait
+    // for one verification (kube-apiserver's cached token authenticator is single-flight).
     const key = `${this.credentials.accessKeyId}:${this.credentials.secretAccessKey}:${this.cluster}:${token}`;
     const seen = this.verified.get(key);
     if (seen && seen > Date.now()) return undefined;
-    const problem = await this.checkToken(token);
+    let pending = this.verifying.get(key);
+    if (!pending) {
+      pending = this.checkToken(token).finally(() => this.verifying.delete(key));
+      this.verifying.set(key, pending);
+    }
+    const problem = await pending;
     if (!problem) this.verified.set(key, Date.now() + 60_000);
     return problem;
   }
 
   private readonly verified = new Map<string, number>();
+  private readonly verifying = new Map<string, Promise<string | undefined>>();
 
   private async checkToken(token: string): Promise<string | undefined> {
     let url: URL;
