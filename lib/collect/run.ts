@@ -88,7 +88,15 @@ export class Collection {
       return failedOn(key).length === 0;
     };
 
-    await Promise.all([...plan].map(run));
+    // The longest chain of dependent calls first (DescribeLoadBalancers → DescribeListeners →
+    // DescribeRules), the rest a turn of the event loop later: the long chain's requests go out
+    // first, so its answers are handled first, and the other reads' work (a Kubernetes list page to
+    // decode) fills its waits instead of delaying its next call.
+    const order = byChainLength(plan);
+    const longest = order.length > 0 ? chainLength(order[0]) : 0;
+    const first = longest > 1 ? order.filter((k) => chainLength(k) === longest).map(run) : [];
+    if (first.length > 0) await new Promise((r) => setImmediate(r));
+    await Promise.all([...first, ...order.map(run)]);
     if (fatal) throw fatal;
   }
 
@@ -96,4 +104,20 @@ export class Collection {
   get collected(): DataKey[] {
     return DATA_KEYS.filter((k) => this.planned.has(k) && !this.unavailable[k]);
   }
+}
+
+/** How many collectors run one after another to produce `key` (itself and what it needs). */
+function chainLength(key: DataKey, memo = new Map<DataKey, number>()): number {
+  let n = memo.get(key);
+  if (n === undefined) {
+    n = 1 + Math.max(0, ...(COLLECTORS[key].needs ?? []).map((k) => chainLength(k, memo)));
+    memo.set(key, n);
+  }
+  return n;
+}
+
+/** The parts of a plan, longest chain first (a stable sort: equal chains keep the plan's order). */
+export function byChainLength(plan: Iterable<DataKey>): DataKey[] {
+  const memo = new Map<DataKey, number>();
+  return [...plan].sort((a, b) => chainLength(b, memo) - chainLength(a, memo));
 }

@@ -75,6 +75,14 @@ describe('live collection on the healthy lab', () => {
     }
   });
 
+  it('sends the first call of the longest chain (the ALB: load balancer → listeners → rules) before any other', async () => {
+    await collectLive(TARGET, HINTS, OPTS);
+    const order = lab.aws.calls.map((c) => c.action);
+    expect(order[0]).toBe('DescribeLoadBalancers');
+    expect(order.indexOf('DescribeCluster')).toBeGreaterThan(0);
+    expect(order.indexOf('DescribeCertificate')).toBeGreaterThan(0);
+  });
+
   it('follows pagination markers (ELBv2 Marker, Kubernetes continue)', async () => {
     lab.aws.pageSize = 1;
     try {
