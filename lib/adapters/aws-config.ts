@@ -1,9 +1,10 @@
 /**
  * SDK v3 client options shared by every AWS client: region, the standard credential chain and
  * endpoint variables (AWS_ENDPOINT_URL_<SERVICE> are read by the SDK itself, never overridden
- * here), standard retries, and per-call timeouts through the HTTP handler.
+ * here), standard retries, and per-call timeouts through the HTTP handler: given as its options,
+ * from which each client makes the SDK's own NodeHttpHandler (an instance made here would be a
+ * second copy of the handler and of @smithy/core in the Lambda bundle, whose SDK is the runtime's).
  */
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 
 export interface AwsClientOptions {
@@ -20,9 +21,9 @@ export function clientConfig(o: AwsClientOptions = {}) {
     ...(o.credentials ? { credentials: o.credentials } : {}),
     maxAttempts: o.maxAttempts ?? 3,
     retryMode: 'standard' as const,
-    requestHandler: new NodeHttpHandler({
+    requestHandler: {
       connectionTimeout: Math.min(o.callTimeoutMs ?? 10_000, 5_000),
       requestTimeout: o.callTimeoutMs ?? 10_000,
-    }),
+    },
   };
 }

@@ -4,9 +4,7 @@
  * signing) whose signed headers include `x-k8s-aws-id: <cluster>`; 60 s expiry; the API server
  * (aws-iam-authenticator) replays the URL against STS to learn who is calling.
  */
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { createHash, createHmac } from 'node:crypto';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
 export const TOKEN_PREFIX = 'k8s-aws-v1.';
@@ -26,30 +24,74 @@ export function stsEndpointFor(region: string, env: NodeJS.ProcessEnv = process.
   return new URL(override ?? `https://sts.${region}.amazonaws.com/`);
 }
 
+/** RFC 3986 encoding, as SigV4 wants it (encodeURIComponent leaves !'()* alone). */
+const escapeUri = (s: string) =>
+  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** The path as SigV4 canonicalises it: `.`, `..` and empty segments resolved, then URI-encoded. */
+function canonicalPath(path: string): string {
+  const segments: string[] = [];
+  for (const s of path.split('/')) {
+    if (s === '' || s === '.') continue;
+    if (s === '..') segments.pop();
+    else segments.push(s);
+  }
+  const normal = `${path.startsWith('/') ? '/' : ''}${segments.join('/')}${segments.length > 0 && path.endsWith('/') ? '/' : ''}`;
+  return escapeUri(normal).replace(/%2F/g, '/');
+}
+
+const sha256Hex = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+const hmac = (key: string | Buffer, s: string) => createHmac('sha256', key).update(s, 'utf8').digest();
+/** SHA-256 of an empty payload: a GET has no body. */
+const EMPTY_PAYLOAD_HASH = sha256Hex('');
+
+/**
+ * The token: SigV4 query signing (AWS4-HMAC-SHA256) of GET sts:GetCallerIdentity with `host` and
+ * `x-k8s-aws-id` signed, as the SDK's SignatureV4#presign computes it (the fake API server checks
+ * it with that signer). Written here with node:crypto: the signer and its HTTP request class would
+ * put a second copy of @smithy/core in the Lambda bundle for one URL.
+ */
 export async function eksToken(input: EksTokenInput): Promise<string> {
   const url = input.stsEndpoint ? new URL(input.stsEndpoint) : stsEndpointFor(input.region);
-  const hostname = url.hostname;
-  const host = url.port ? `${hostname}:${url.port}` : hostname;
-  const request = new HttpRequest({
-    method: 'GET',
-    protocol: url.protocol,
-    hostname,
-    ...(url.port ? { port: Number(url.port) } : {}),
-    path: url.pathname || '/',
-    query: { Action: 'GetCallerIdentity', Version: '2011-06-15' },
-    headers: { host, [CLUSTER_ID_HEADER]: input.cluster },
-  });
-  const signer = new SignatureV4({
-    credentials: input.credentials,
-    region: input.region,
-    service: 'sts',
-    sha256: Sha256,
-  });
-  const signed = await signer.presign(request, { expiresIn: 60, signingDate: input.signingDate });
-  const query = Object.entries(signed.query ?? {})
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+  const host = url.port ? `${url.hostname}:${url.port}` : url.hostname;
+  const credentials = typeof input.credentials === 'function' ? await input.credentials() : input.credentials;
+  if (!credentials?.accessKeyId || !credentials.secretAccessKey)
+    throw new Error('Resolved credential object is not valid');
+  const longDate = (input.signingDate ?? new Date())
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
+  const shortDate = longDate.slice(0, 8);
+  const scope = `${shortDate}/${input.region}/sts/aws4_request`;
+  const signedHeaders = `host;${CLUSTER_ID_HEADER}`;
+  const query: Record<string, string> = {
+    Action: 'GetCallerIdentity',
+    Version: '2011-06-15',
+    ...(credentials.sessionToken ? { 'X-Amz-Security-Token': credentials.sessionToken } : {}),
+    'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+    'X-Amz-Credential': `${credentials.accessKeyId}/${scope}`,
+    'X-Amz-Date': longDate,
+    'X-Amz-Expires': '60',
+    'X-Amz-SignedHeaders': signedHeaders,
+  };
+  const canonicalQuery = Object.keys(query)
+    .map((k) => [escapeUri(k), escapeUri(query[k])])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`)
     .join('&');
-  const presigned = `${url.protocol}//${host}${signed.path}?${query}`;
+  const canonicalRequest = [
+    'GET',
+    canonicalPath(url.pathname || '/'),
+    canonicalQuery,
+    `host:${host}\n${CLUSTER_ID_HEADER}:${input.cluster.trim().replace(/\s+/g, ' ')}\n`,
+    signedHeaders,
+    EMPTY_PAYLOAD_HASH,
+  ].join('\n');
+  const stringToSign = ['AWS4-HMAC-SHA256', longDate, scope, sha256Hex(canonicalRequest)].join('\n');
+  let key: string | Buffer = `AWS4${credentials.secretAccessKey}`;
+  for (const part of [shortDate, input.region, 'sts', 'aws4_request']) key = hmac(key, part);
+  const signature = createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
+  const presigned = `${url.protocol}//${host}${url.pathname || '/'}?${canonicalQuery}&X-Amz-Signature=${signature}`;
   return TOKEN_PREFIX + Buffer.from(presigned).toString('base64url');
 }
 
