@@ -27,7 +27,6 @@ function onWriteError(err, name) {
 process.stdout.on('error', (err) => onWriteError(err, 'stdout'));
 process.stderr.on('error', (err) => onWriteError(err, 'stderr'));
 
-const { createHash } = require('node:crypto');
 const { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const { basename, dirname, join } = require('node:path');
@@ -50,8 +49,12 @@ function snapshotOnly(args) {
 function loadBundle(file) {
   const source = readFileSync(file);
   // V8 checks a cache against the source's length, not its content: the cache is named by the
-  // content's hash, so a rebuilt bundle never runs code compiled from the one before.
-  const hash = createHash('sha1').update(source).digest('hex').slice(0, 16);
+  // content's hash, so a rebuilt bundle never runs code compiled from the one before. The build
+  // writes that hash on the bundle's first line (scripts/build-cli.js), so a start needs neither
+  // node:crypto nor a pass over 2 MB; a bundle without that line is hashed here. (Rebuild rather
+  // than edit a bundle: an edit that kept its length and first line would meet the old cache.)
+  const id = /^\/\/ stackcheck-bundle ([0-9a-f]{16})\n/.exec(source.toString('latin1', 0, 40));
+  const hash = id ? id[1] : require('node:crypto').createHash('sha1').update(source).digest('hex').slice(0, 16);
   const cacheFile = `${file}.${hash}.v8cache`;
   let cachedData;
   try {

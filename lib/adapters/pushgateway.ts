@@ -3,8 +3,7 @@
  * `/metrics/job/stackcheck/cluster/<cluster>` (as Popeye does), so a later run replaces them all.
  * Credentials in the URL (`https://user:pass@host`) become Basic auth and are never printed.
  */
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type * as Http from 'node:http';
 
 export function pushgatewayUrl(base: string, cluster: string): URL {
   const u = new URL(base);
@@ -43,8 +42,12 @@ export function pushMetrics(
   const shown = redactUrl(u.toString());
   u.username = '';
   u.password = '';
+  // node:http and node:https (and TLS) are loaded when a push is made: a run without --pushgateway,
+  // the snapshot CLI's usual one, does not pay for them.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { request } = (u.protocol === 'https:' ? require('node:https') : require('node:http')) as typeof Http;
   return new Promise((resolve, reject) => {
-    const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(
+    const req = request(
       u,
       {
         method: 'PUT',

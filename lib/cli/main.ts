@@ -21,6 +21,7 @@ import { configPath, loadConfigFile } from '../config/load';
 import { formatPrometheus } from '../report/format/prometheus';
 import { describeAttempt, type Attempt } from '../wait';
 import { redactorFor, type Redactor } from '../redact';
+import { openLiveSession } from '../collect/index';
 import { boundedRun } from './deadline';
 import type { Snapshot } from '../snapshot/types';
 
@@ -216,12 +217,11 @@ async function runVerify(
       request,
       {
         heartbeatStore: store,
-        // Loaded only for live runs: --snapshot never loads the AWS or Kubernetes clients.
-        openSession:
-          'target' in request.source
-            ? // eslint-disable-next-line @typescript-eslint/no-require-imports
-              (require('../collect/index') as typeof import('../collect/index')).openLiveSession
-            : undefined,
+        // Imported, not required when needed: a require() would make esbuild wrap the collector and
+        // all it imports, which keeps all of client-node's exports (its ~700 model classes, 370 KB,
+        // evaluated by every live run). The snapshot bundle has a stub that throws if called
+        // (scripts/build-cli.js): --snapshot never loads the AWS or Kubernetes clients.
+        openSession: 'target' in request.source ? openLiveSession : undefined,
       },
       onAttempt,
     ),

@@ -15,7 +15,7 @@
  * a file another live process holds.
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { open as openFile, rename, writeFile, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ConfigError } from '../errors';
 import { ConflictError, expired, type PutOptions, type StateStore, type StoreHealth, type StoredItem } from './types';
@@ -225,6 +225,10 @@ export class FileStore implements StateStore {
       if (expired(item, now)) this.items.delete(k);
       else out.push(FileStore.line(k, item));
     }
+    // node:fs/promises is loaded by the first compaction (opening the store makes one), not by
+    // every CLI run: most use no file store, and loading it is a few ms of their start.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { open: openFile, rename, writeFile } = require('node:fs/promises') as typeof import('node:fs/promises');
     const tmp = `${this.path}.${process.pid}.tmp`;
     await writeFile(tmp, `${out.join('\n')}\n`);
     await rename(tmp, this.path);
