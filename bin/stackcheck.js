@@ -42,11 +42,12 @@ function snapshotOnly(args) {
 
 /**
  * Loads a bundle as require() would, with V8's code cache for it kept beside it (FILE.HASH.v8cache,
- * written at exit when missing or stale, as Node 22's module.enableCompileCache does): a run then
- * skips compiling the functions an earlier run compiled. A cache that does not fit (another Node,
- * a rebuilt bundle) is rejected by V8 and written anew; one that cannot be written is no error.
+ * written at exit when missing or stale, as Node 22's module.enableCompileCache does, by the runs
+ * that do more than print: `writeCache`): a run then skips compiling the functions an earlier run
+ * compiled. A cache that does not fit (another Node, a rebuilt bundle) is rejected by V8 and
+ * written anew; one that cannot be written is no error.
  */
-function loadBundle(file) {
+function loadBundle(file, writeCache) {
   const source = readFileSync(file);
   // V8 checks a cache against the source's length, not its content: the cache is named by the
   // content's hash, so a rebuilt bundle never runs code compiled from the one before. The build
@@ -65,7 +66,7 @@ function loadBundle(file) {
   const script = new vm.Script(Module.wrap(source.toString('utf8')), { filename: file, cachedData });
   const m = { exports: {} };
   script.runInThisContext().call(m.exports, m.exports, Module.createRequire(file), m, file, dirname(file));
-  if (!cachedData || script.cachedDataRejected)
+  if (writeCache && (!cachedData || script.cachedDataRejected))
     process.once('exit', () => {
       try {
         for (const old of readdirSync(dirname(file)))
@@ -82,9 +83,13 @@ function loadBundle(file) {
 
 function load() {
   if (!process.env.STACKCHECK_UNBUNDLED) {
-    const name = snapshotOnly(process.argv.slice(2)) ? 'cli-snapshot.js' : 'cli.js';
+    const args = process.argv.slice(2);
+    const name = snapshotOnly(args) ? 'cli-snapshot.js' : 'cli.js';
     const bundle = join(__dirname, '..', 'dist', name);
-    if (existsSync(bundle)) return loadBundle(bundle);
+    // The cache keeps what the run that wrote it compiled: one that only prints help, the version or
+    // an explanation would leave a cache that later runs use but that spares them little.
+    const printsOnly = args.length === 0 || ['explain', 'help', '--help', '-h', '--version', '-V'].includes(args[0]);
+    if (existsSync(bundle)) return loadBundle(bundle, !printsOnly);
   }
   return require('../dist/lib/cli/main.js');
 }
