@@ -27,12 +27,26 @@ const COLON = 0x3a;
 
 let scratch = Buffer.allocUnsafe(64 * 1024);
 
+/**
+ * What a Scanner of a partial document throws where it cannot go on: not an Error (no stack to
+ * capture: a stream stops at the end of its bytes at every batch).
+ */
+const MORE = Symbol('more bytes needed');
+
 class Scanner {
   /** The picked bytes of the value being copied; one buffer for every call (pickJson is synchronous), grown as needed. */
   out = scratch;
   pos = 0;
 
-  constructor(private readonly b: Buffer) {}
+  /**
+   * `base`: where `b` starts in the document (a stream drops what it has read); `partial`: more of
+   * it may come, so running out of bytes (or anything else amiss) throws MORE, not a SyntaxError.
+   */
+  constructor(
+    readonly b: Buffer,
+    private readonly base = 0,
+    private readonly partial = false,
+  ) {}
 
   /**
    * The value at `i` reduced to `pick`, and the index after it. The elements of an array (the
@@ -85,7 +99,8 @@ class Scanner {
   }
 
   fail(at: number, what: string): never {
-    throw new SyntaxError(`JSON: ${what} at byte ${at} of ${this.b.length}`);
+    if (this.partial) throw MORE;
+    throw new SyntaxError(`JSON: ${what} at byte ${this.base + at} of ${this.base + this.b.length}`);
   }
 
   ws(i: number): number {
@@ -271,4 +286,214 @@ export function pickJson(bytes: Buffer, pick: Pick): unknown {
   const [value, end] = s.value(start, compile(pick));
   if (s.ws(end) !== bytes.length) s.fail(end, 'unexpected data after the document');
   return value;
+}
+
+/** Bytes of a stream read before its elements are picked (a partial element is scanned again). */
+const BATCH = 128 * 1024;
+
+/** Receive buffers of PickStream, reused (a stream holds one while it reads). */
+const spare: Buffer[] = [];
+
+const enum At {
+  Start,
+  FirstMember,
+  Member,
+  AfterMember,
+  FirstElement,
+  Element,
+  AfterElement,
+  End,
+  /** Not an object: the document is kept whole and picked at the end. */
+  Whole,
+}
+
+/** An error of the caller's `map`, carried through the scanner's SyntaxError handling. */
+class Mapped {
+  constructor(readonly error: unknown) {}
+}
+
+/**
+ * `pickJson` over a document that arrives in chunks (an HTTP response), in memory that does not
+ * grow with it: a member of the top-level object whose pick is `[p]` (the `items` of a list page)
+ * is read element by element as the bytes arrive, each element picked, parsed, given to `map`
+ * (which may reshape it, or return undefined to drop it) and its bytes dropped; the other members
+ * are picked once they are complete. `end()` returns what `pickJson` would for the whole
+ * document, with the streamed arrays' elements mapped, and throws the same SyntaxError for a
+ * truncated or malformed one.
+ */
+export class PickStream {
+  private buf: Buffer;
+  private len = 0;
+  /** Where reading goes on in `buf`: everything before it is read. */
+  private pos = 0;
+  /** Bytes of the document dropped from the front of `buf`. */
+  private base = 0;
+  private at = At.Start;
+  private readonly pick: Compiled;
+  private readonly out: Record<string, unknown> = {};
+  private array: unknown[] = [];
+  private each: Compiled = true;
+  private done = false;
+
+  constructor(
+    private readonly source: Pick,
+    private readonly map: (element: unknown) => unknown = (e) => e,
+    /** Bytes received before reading on (tests read at every chunk). */
+    private readonly batch = BATCH,
+  ) {
+    this.pick = compile(source);
+    this.buf = spare.pop() ?? Buffer.allocUnsafe(2 * BATCH);
+  }
+
+  push(chunk: Buffer): void {
+    if (this.done) throw new Error('PickStream: push after end');
+    if (this.len + chunk.length > this.buf.length) {
+      if (this.at !== At.Whole && this.pos > 0) {
+        this.buf.copy(this.buf, 0, this.pos, this.len);
+        this.base += this.pos;
+        this.len -= this.pos;
+        this.pos = 0;
+      }
+      if (this.len + chunk.length > this.buf.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.len + chunk.length));
+        this.buf.copy(bigger, 0, 0, this.len);
+        this.buf = bigger;
+      }
+    }
+    this.len += chunk.copy(this.buf, this.len);
+    if (this.at !== At.Whole && this.len - this.pos >= this.batch) this.read(false);
+  }
+
+  /** The picked document; throws SyntaxError when the bytes were not one JSON document. */
+  end(): unknown {
+    if (this.done) throw new Error('PickStream: end twice');
+    this.done = true;
+    try {
+      if (this.at !== At.Whole) this.read(true);
+      if (this.at === At.Whole) return pickJson(this.buf.subarray(0, this.len), this.source);
+      if (this.at !== At.End) new Scanner(this.buf.subarray(0, this.len), this.base).fail(this.len, 'unexpected end');
+      return this.out;
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Gives the receive buffer back (end() does; a caller that gives up calls it). */
+  release(): void {
+    this.done = true;
+    if (this.buf.length > 0 && this.buf.length <= 4 * BATCH && spare.length < 4) spare.push(this.buf);
+    this.buf = Buffer.alloc(0);
+    this.len = this.pos = 0;
+  }
+
+  /**
+   * Reads what is complete of the bytes received. Before the end (`final` false) running out of
+   * bytes is not an error: reading stops at the last complete step and goes on from there with
+   * more; a value ending at the last byte received waits too (a number may go on).
+   */
+  private read(final: boolean): void {
+    const b = this.buf.subarray(0, this.len);
+    const s = new Scanner(b, this.base, !final);
+    const n = b.length;
+    const pick = this.pick as CompiledObject;
+    let j = this.pos;
+    try {
+      for (;;) {
+        j = s.ws(j);
+        if (j >= n && this.at !== At.End) break;
+        switch (this.at) {
+          case At.Start:
+            if (b[j] !== OPEN_OBJECT || this.pick === true || this.pick.kind !== 'object') {
+              this.at = At.Whole;
+              return;
+            }
+            this.at = At.FirstMember;
+            j += 1;
+            break;
+          case At.FirstMember:
+          case At.Member: {
+            if (this.at === At.FirstMember && b[j] === CLOSE_OBJECT) {
+              this.at = At.End;
+              j += 1;
+              break;
+            }
+            if (b[j] !== QUOTE) s.fail(j, 'member name expected');
+            const keyEnd = s.string(j);
+            const sub = s.member(pick, j + 1, keyEnd - 1);
+            let v = s.ws(keyEnd);
+            if (b[v] !== COLON) s.fail(v, "':' expected");
+            v = s.ws(v + 1);
+            if (v >= n) s.fail(v, 'value expected');
+            const name = sub === undefined ? '' : (JSON.parse(b.toString('utf8', j, keyEnd)) as string);
+            if (sub !== undefined && sub !== true && sub.kind === 'array' && b[v] === OPEN_ARRAY) {
+              this.array = [];
+              this.out[name] = this.array;
+              this.each = sub.each;
+              this.at = At.FirstElement;
+              j = v + 1;
+              break;
+            }
+            let end: number;
+            if (sub === undefined) end = s.skip(v);
+            else {
+              const [value, e] = s.value(v, sub);
+              if (e >= n && !final) s.fail(e, 'value may go on');
+              this.out[name] = value;
+              end = e;
+            }
+            if (end >= n && !final) s.fail(end, 'value may go on');
+            this.at = At.AfterMember;
+            j = end;
+            break;
+          }
+          case At.AfterMember:
+            if (b[j] === COMMA) this.at = At.Member;
+            else if (b[j] === CLOSE_OBJECT) this.at = At.End;
+            else s.fail(j, "',' or '}' expected");
+            j += 1;
+            break;
+          case At.FirstElement:
+          case At.Element: {
+            if (this.at === At.FirstElement && b[j] === CLOSE_ARRAY) {
+              this.at = At.AfterMember;
+              j += 1;
+              break;
+            }
+            s.pos = 0;
+            const end = s.copy(j, this.each);
+            if (end >= n && !final) s.fail(end, 'value may go on');
+            const element = JSON.parse(s.out.toString('utf8', 0, s.pos)) as unknown;
+            let mapped: unknown;
+            try {
+              mapped = this.map(element);
+            } catch (err) {
+              throw new Mapped(err);
+            }
+            if (mapped !== undefined) this.array.push(mapped);
+            this.at = At.AfterElement;
+            j = end;
+            break;
+          }
+          case At.AfterElement:
+            if (b[j] === COMMA) this.at = At.Element;
+            else if (b[j] === CLOSE_ARRAY) this.at = At.AfterMember;
+            else s.fail(j, "',' or ']' expected");
+            j += 1;
+            break;
+          case At.End:
+            if (j < n) s.fail(j, 'unexpected data after the document');
+            this.pos = j;
+            return;
+          default:
+            return;
+        }
+        this.pos = j;
+      }
+    } catch (err) {
+      if (err instanceof Mapped) throw err.error;
+      // Before the end, a step that runs out of bytes waits for more (a real syntax error is
+      // found again, and thrown, at the end). JSON.parse of a number cut short throws SyntaxError.
+      if (final || (err !== MORE && !(err instanceof SyntaxError))) throw err;
+    }
+  }
 }
