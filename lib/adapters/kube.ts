@@ -3,14 +3,16 @@
  * CA and IAM token (TLS verified, never disabled), or loaded from a kubeconfig file (with its exec
  * credential plugins, client certificates and proxies).
  *
- * Reads go through `kubeGet`: client-node's KubeConfig prepares each request (`applyToFetchOptions`:
- * the TLS agent with the cluster CA, the bearer token or exec credential) and node-fetch sends it,
- * as client-node's own Watch does. The generated typed API classes are not used: the six the
- * collector would need are ~1.1 MB of minified code (CoreV1Api alone 370 KB) and bring the object
- * serializer with every generated model, which put the verify bundle at 2.6 MB; their
- * deserialisation into model instances (and back) also costs memory on big lists, and the
- * collector keeps objects in their wire shape anyway. Failures are client-node's `ApiException`
- * (HTTP status in `code`, the Status object in `body`), as the typed clients throw them.
+ * Reads go through `kubeGet`: client-node's KubeConfig prepares each request
+ * (`applyToHTTPSOptions`: the cluster CA and client certificate, the bearer token or exec
+ * credential, the proxy agent) and node:https sends it (node-fetch, which client-node's own Watch
+ * uses, would hand the body on through a PassThrough stream: one more step per chunk of a list
+ * page). The generated typed API classes are not used: the six the collector would need are
+ * ~1.1 MB of minified code (CoreV1Api alone 370 KB) and bring the object serializer with every
+ * generated model, which put the verify bundle at 2.6 MB; their deserialisation into model
+ * instances (and back) also costs memory on big lists, and the collector keeps objects in their
+ * wire shape anyway. Failures are client-node's `ApiException` (HTTP status in `code`, the Status
+ * object in `body`), as the typed clients throw them.
  *
  * Connections: client-node makes a new `https.Agent` for every request it prepares, so each GET
  * would open its own TLS connection (a handshake per list page). `kubeGet` sends every request to
@@ -20,12 +22,11 @@
  */
 import { ApiException, KubeConfig } from '@kubernetes/client-node';
 import { createHash } from 'node:crypto';
-import { Agent as HttpsAgent, type RequestOptions } from 'node:https';
-import type { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
+import { request as httpRequest, type Agent as HttpAgent } from 'node:http';
 import { createSecureContext } from 'node:tls';
-import fetch, { Headers } from 'node-fetch';
 import { ConfigError, describeError } from '../errors';
-import { pickJson, type Pick } from './json-pick';
+import { PickStream, type Pick } from './json-pick';
 import { TimeoutError } from '../util/concurrency';
 
 export function kubeConfigForEks(input: {
@@ -84,88 +85,132 @@ export type Query = Record<string, string | number | undefined>;
 /**
  * GET a path of the Kubernetes API (`/api/v1/nodes`, `/apis/apps/v1/namespaces/x/statefulsets`)
  * and return the decoded JSON; with `pick`, only those members of it (see json-pick: a list page
- * of big objects is read without building what is not kept). Only GET: the verifier never writes
- * to the cluster.
+ * of big objects is read as it arrives, element by element, without building what is not kept),
+ * and with `map`, each element of a picked array (the items of a list page) reshaped or dropped
+ * (undefined) as it is read. Only GET: the verifier never writes to the cluster.
  */
 export async function kubeGet<T = unknown>(
   kc: KubeConfig,
   path: string,
   query: Query = {},
-  opts: { timeoutMs?: number; pick?: Pick } = {},
+  opts: { timeoutMs?: number; pick?: Pick; map?: (element: unknown) => unknown } = {},
 ): Promise<T> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig has no current cluster');
   const url = new URL(cluster.server.replace(/\/+$/, '') + path);
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
-  const { agent, headers: prepared } = await prepareRequest(kc);
-  const headers = new Headers(prepared);
-  headers.set('Accept', 'application/json');
+  const { agent, headers } = await prepareRequest(kc);
+  headers.Accept = 'application/json';
   const controller = new AbortController();
   const timer = opts.timeoutMs ? setTimeout(() => controller.abort(), opts.timeoutMs) : undefined;
   timer?.unref?.();
   try {
-    // node-fetch's AbortSignal type predates the DOM one; they are the same object at run time.
-    const send = () => fetch(url.toString(), { agent, headers, method: 'GET', signal: controller.signal as never });
+    const send = () => get(url, agent, headers, controller.signal, opts);
     // A kept-alive connection the server closed while idle fails at once: GET again on a new one.
     const res = await send().catch((err: { code?: string }) => {
       if (err.code === 'ECONNRESET' || err.code === 'EPIPE') return send();
       throw err;
     });
-    const { bytes, release } = await readBody(res.body);
+    if (res.status >= 200 && res.status < 300) {
+      if (res.picked) return res.picked.value as T;
+      if (res.bytes.length === 0) return undefined as T;
+      try {
+        return JSON.parse(res.bytes.toString()) as T;
+      } catch {
+        throw new Error(`GET ${path}: the answer is not JSON (${res.bytes.toString('utf8', 0, 80)})`);
+      }
+    }
     let body: unknown;
     try {
-      body =
-        bytes.length === 0
-          ? undefined
-          : res.ok && opts.pick
-            ? pickJson(bytes, opts.pick)
-            : JSON.parse(bytes.toString());
+      body = res.bytes.length === 0 ? undefined : JSON.parse(res.bytes.toString());
     } catch {
-      if (res.ok) throw new Error(`GET ${path}: the answer is not JSON (${bytes.toString('utf8', 0, 80)})`);
-      body = bytes.toString();
-    } finally {
-      release();
+      body = res.bytes.toString();
     }
-    if (!res.ok) {
-      const responseHeaders: Record<string, string> = {};
-      res.headers.forEach((v, k) => (responseHeaders[k] = v));
-      throw new ApiException(res.status, `GET ${path}`, body, responseHeaders);
-    }
-    return body as T;
+    throw new ApiException(res.status, `GET ${path}`, body, res.headers);
   } catch (err) {
     if ((err as Error).name === 'AbortError')
       throw new TimeoutError(`GET ${path} timed out after ${opts.timeoutMs} ms`);
+    if ((err as Error) instanceof SyntaxError && opts.pick)
+      throw new Error(`GET ${path}: the answer is not JSON (${(err as Error).message})`, { cause: err });
     throw err;
   } finally {
     clearTimeout(timer);
   }
 }
 
-/**
- * Receive buffers, reused: a list page (megabytes on a big cluster) is copied into memory already
- * in use rather than collected in chunks and concatenated into a new buffer each time. Nothing
- * decoded from a page refers to its buffer, so it goes back as soon as the page is read.
- */
-const spare: Buffer[] = [];
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  /** The body of an answer that is not picked (an error's Status, or no pick asked). */
+  bytes: Buffer;
+  /** The picked body of a 2xx answer with a pick. */
+  picked?: { value: unknown };
+}
 
-async function readBody(stream: NodeJS.ReadableStream): Promise<{ bytes: Buffer; release: () => void }> {
-  let buf = spare.pop() ?? Buffer.allocUnsafe(64 * 1024);
-  let len = 0;
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      if (len + chunk.length > buf.length) {
-        const bigger = Buffer.allocUnsafe(Math.max(2 * buf.length, len + chunk.length));
-        buf.copy(bigger, 0, 0, len);
-        buf = bigger;
-      }
-      len += chunk.copy(buf, len);
-    }
-  } catch (err) {
-    if (spare.length < 4) spare.push(buf);
-    throw err;
-  }
-  const done = buf;
-  return { bytes: buf.subarray(0, len), release: () => void (spare.length < 4 && spare.push(done)) };
+/**
+ * One GET with node:https (node:http for an http: server), through the shared agent with the
+ * headers client-node prepared. A 2xx body with a pick goes through a PickStream as it arrives
+ * (no copy of the page is kept, only what is picked); any other body is collected.
+ */
+function get(
+  url: URL,
+  agent: HttpAgent,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  opts: { pick?: Pick; map?: (element: unknown) => unknown },
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
+    const req = send(url, { method: 'GET', agent, headers, signal }, (res) => {
+      const status = res.statusCode ?? 0;
+      const responseHeaders: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers))
+        if (v !== undefined) responseHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
+      const stream = status >= 200 && status < 300 && opts.pick ? new PickStream(opts.pick, opts.map) : undefined;
+      const chunks: Buffer[] = [];
+      let failed = false;
+      const fail = (err: unknown) => {
+        if (failed) return;
+        failed = true;
+        stream?.release();
+        res.destroy();
+        reject(err);
+      };
+      res.on('data', (chunk: Buffer) => {
+        if (failed) return;
+        if (!stream) return void chunks.push(chunk);
+        try {
+          stream.push(chunk);
+        } catch (err) {
+          fail(err);
+        }
+      });
+      res.on('error', fail);
+      res.on('aborted', () =>
+        fail(
+          signal.aborted
+            ? signal.reason
+            : Object.assign(new Error('the connection closed before the answer ended'), { code: 'ECONNRESET' }),
+        ),
+      );
+      res.on('end', () => {
+        if (failed) return;
+        try {
+          resolve({
+            status,
+            headers: responseHeaders,
+            bytes: stream ? Buffer.alloc(0) : Buffer.concat(chunks),
+            ...(stream ? { picked: { value: stream.end() } } : {}),
+          });
+        } catch (err) {
+          failed = true;
+          reject(err);
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 const agents = new Map<string, HttpAgent>();

@@ -26,14 +26,15 @@ function wire(o: unknown, apiVersion: string, kind: string): K8sObject {
   return obj;
 }
 
-type ListPage = { items?: unknown[]; metadata?: { continue?: string } };
+type ListPage = { items?: Array<K8sObject | undefined>; metadata?: { continue?: string } };
 
 /**
  * Every item of a list, following `continue` (pages of PAGE objects). With `pick`, only those
- * members of each item are read from the wire (lib/adapters/json-pick); `each` reduces every item
- * (or drops it) before the next page is read, so memory follows what is kept, not the cluster's
- * size. A continue token that expired (410 Gone: the list took longer than etcd keeps the
- * revision) starts the list again once, as client-go's pager does.
+ * members of each item are read from the wire (lib/adapters/json-pick), as the page arrives; each
+ * item is kept or dropped (`keep`, which sees it as listed) and shaped (`trim`, from the item as
+ * listed, else `wire`) as soon as it is read, so memory follows what is kept, not the cluster's
+ * size or the page's. A continue token that expired (410 Gone: the list took longer than etcd
+ * keeps the revision) starts the list again once, as client-go's pager does.
  */
 async function listAll(
   ctx: CollectContext,
@@ -41,10 +42,21 @@ async function listAll(
   apiVersion: string,
   kind: string,
   query: Query = {},
-  opts: { pick?: Pick; each?: (o: K8sObject) => K8sObject | undefined } = {},
+  opts: {
+    pick?: Pick;
+    keep?: (o: K8sObject) => boolean;
+    trim?: (o: K8sObject, apiVersion: string, kind: string) => K8sObject;
+  } = {},
 ): Promise<K8sObject[]> {
   const kc = await ctx.kube();
   const pick: Pick | undefined = opts.pick ? { metadata: true, items: [opts.pick] } : undefined;
+  const { keep, trim } = opts;
+  const map = (o: unknown): K8sObject | undefined =>
+    keep && !keep(o as K8sObject)
+      ? undefined
+      : trim
+        ? trim(o as K8sObject, apiVersion, kind)
+        : wire(o, apiVersion, kind);
   let items: K8sObject[] = [];
   let cont: string | undefined;
   let restarted = false;
@@ -55,7 +67,8 @@ async function listAll(
         kc,
         path,
         { ...query, limit: PAGE, continue: cont },
-        { timeoutMs: ctx.timeoutMs, pick },
+        // Picked pages are mapped as they are read; the others (small lists) once parsed.
+        { timeoutMs: ctx.timeoutMs, pick, map: pick ? map : undefined },
       );
     } catch (err) {
       if (!cont || restarted || kubeErrorCode(err) !== 410) throw err;
@@ -65,7 +78,7 @@ async function listAll(
       continue;
     }
     for (const o of out.items ?? []) {
-      const obj = opts.each ? opts.each(wire(o, apiVersion, kind)) : wire(o, apiVersion, kind);
+      const obj = pick ? o : map(o);
       if (obj) items.push(obj);
     }
     cont = out.metadata?.continue || undefined;
@@ -141,7 +154,9 @@ function list(
     namespaced: boolean;
     /** The members the checks read (the rest of each object is not even parsed). */
     pick?: Pick;
-    trim?: (o: K8sObject) => K8sObject;
+    /** The object kept of each item as listed (apiVersion and kind are not in a list's items). */
+    trim?: (o: K8sObject, apiVersion: string, kind: string) => K8sObject;
+    /** Whether to keep an item, as listed. */
     keep?: (o: K8sObject, ns: string) => boolean;
     notFoundIsEmpty?: boolean;
   },
@@ -162,10 +177,7 @@ function list(
         spec.apiVersion,
         spec.kind,
         {},
-        {
-          pick: spec.pick,
-          each: keep || trim ? (o) => (keep && !keep(o, ns) ? undefined : trim ? trim(o) : o) : undefined,
-        },
+        { pick: spec.pick, trim, keep: keep && ((o) => keep(o, ns)) },
       );
     },
   });
@@ -175,7 +187,7 @@ function list(
 const POD_PICK: Pick = {
   metadata: { name: true, namespace: true, labels: true, ownerReferences: true },
   spec: { nodeName: true },
-  status: { phase: true, conditions: true, podIP: true },
+  status: { phase: true, conditions: true, podIP: true, startTime: true },
 };
 const NODE_PICK: Pick = {
   metadata: { name: true, labels: true },
@@ -188,10 +200,10 @@ const CRD_PICK: Pick = {
   status: { conditions: true },
 };
 
-function trimPod(p: K8sObject): K8sObject {
+function trimPod(p: K8sObject, apiVersion: string, kind: string): K8sObject {
   return {
-    apiVersion: p.apiVersion,
-    kind: p.kind,
+    apiVersion,
+    kind,
     metadata: {
       name: p.metadata.name,
       namespace: p.metadata.namespace,
@@ -199,24 +211,29 @@ function trimPod(p: K8sObject): K8sObject {
       ownerReferences: p.metadata.ownerReferences,
     },
     spec: { nodeName: p.spec?.nodeName },
-    status: { phase: p.status?.phase, conditions: p.status?.conditions, podIP: p.status?.podIP },
+    status: {
+      phase: p.status?.phase,
+      conditions: p.status?.conditions,
+      podIP: p.status?.podIP,
+      startTime: p.status?.startTime,
+    },
   };
 }
 
-function trimNode(n: K8sObject): K8sObject {
+function trimNode(n: K8sObject, apiVersion: string, kind: string): K8sObject {
   return {
-    apiVersion: n.apiVersion,
-    kind: n.kind,
+    apiVersion,
+    kind,
     metadata: { name: n.metadata.name, labels: n.metadata.labels },
     spec: { unschedulable: n.spec?.unschedulable, taints: n.spec?.taints },
     status: { conditions: (n.status?.conditions ?? []).filter((c: { type?: string }) => c.type === 'Ready') },
   };
 }
 
-function trimCrd(c: K8sObject): K8sObject {
+function trimCrd(c: K8sObject, apiVersion: string, kind: string): K8sObject {
   return {
-    apiVersion: c.apiVersion,
-    kind: c.kind,
+    apiVersion,
+    kind,
     metadata: { name: c.metadata.name },
     spec: { group: c.spec?.group, names: c.spec?.names },
     status: { conditions: c.status?.conditions },
@@ -263,7 +280,7 @@ export const kubernetesCollectors: Collector[] = [
   }),
   list('k8s.daemonSets', 'daemonSets', { ...apps, resource: 'daemonsets', kind: 'DaemonSet', namespaced: true }),
   list('k8s.deployments', 'deployments', { ...apps, resource: 'deployments', kind: 'Deployment', namespaced: true }),
-  // Only what the checks read: owner, node, phase, readiness.
+  // Only what the checks read: owner, node, phase, readiness, IP and start (ALB targets).
   list('k8s.pods', 'pods', { ...core, resource: 'pods', kind: 'Pod', namespaced: true, pick: POD_PICK, trim: trimPod }),
   list('k8s.services', 'services', { ...core, resource: 'services', kind: 'Service', namespaced: true }),
   list('k8s.endpoints', 'endpoints', { ...core, resource: 'endpoints', kind: 'Endpoints', namespaced: true }),
