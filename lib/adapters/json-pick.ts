@@ -25,6 +25,9 @@ const CLOSE_ARRAY = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 
+/** Ranges up to this long are copied byte by byte, longer ones by Buffer#copy. */
+const SHORT_COPY = 32;
+
 let scratch = Buffer.allocUnsafe(64 * 1024);
 
 /**
@@ -223,8 +226,17 @@ class Scanner {
   }
 
   putRange(start: number, end: number): void {
-    if (this.pos + (end - start) > this.out.length) this.grow(end - start);
-    this.pos += this.b.copy(this.out, this.pos, start, end);
+    const n = end - start;
+    if (this.pos + n > this.out.length) this.grow(n);
+    if (n > SHORT_COPY) this.pos += this.b.copy(this.out, this.pos, start, end);
+    else {
+      // Names and short values: a loop costs less than Buffer#copy's checks and native call.
+      const b = this.b;
+      const out = this.out;
+      let p = this.pos;
+      for (let k = start; k < end; k++) out[p++] = b[k];
+      this.pos = p;
+    }
   }
 
   grow(n: number): void {
@@ -237,9 +249,11 @@ class Scanner {
   member(pick: CompiledObject, start: number, end: number): Compiled | undefined {
     const b = this.b;
     const len = end - start;
-    for (const m of pick.members) {
-      if (m.name.length === len && (len === 0 || m.name[0] === b[start]) && b.compare(m.name, 0, len, start, end) === 0)
-        return m.pick;
+    next: for (const m of pick.members) {
+      const name = m.name;
+      if (name.length !== len) continue;
+      for (let k = 0; k < len; k++) if (name[k] !== b[start + k]) continue next;
+      return m.pick;
     }
     // A name written with escapes (\u0061 for a): decode it and compare the text.
     for (let k = start; k < end; k++)
@@ -288,8 +302,13 @@ export function pickJson(bytes: Buffer, pick: Pick): unknown {
   return value;
 }
 
-/** Bytes of a stream read before its elements are picked (a partial element is scanned again). */
+/** Bytes of a stream received before its elements are read. */
 const BATCH = 128 * 1024;
+/**
+ * Before the end, elements are read while at least this many bytes are left: an element is rarely
+ * cut short (then it is scanned again with more), so a stream seldom stops in the middle of one.
+ */
+const LOOKAHEAD = 64 * 1024;
 
 /** Receive buffers of PickStream, reused (a stream holds one while it reads). */
 const spare: Buffer[] = [];
@@ -340,6 +359,7 @@ export class PickStream {
     private readonly map: (element: unknown) => unknown = (e) => e,
     /** Bytes received before reading on (tests read at every chunk). */
     private readonly batch = BATCH,
+    private readonly lookahead = batch === BATCH ? LOOKAHEAD : 0,
   ) {
     this.pick = compile(source);
     this.buf = spare.pop() ?? Buffer.allocUnsafe(2 * BATCH);
@@ -454,6 +474,7 @@ export class PickStream {
             break;
           case At.FirstElement:
           case At.Element: {
+            if (!final && n - j < this.lookahead) return;
             if (this.at === At.FirstElement && b[j] === CLOSE_ARRAY) {
               this.at = At.AfterMember;
               j += 1;
