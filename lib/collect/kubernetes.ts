@@ -200,6 +200,76 @@ const CRD_PICK: Pick = {
   status: { conditions: true },
 };
 
+/**
+ * What the items of a big list repeat is kept once: labels or owners equal to those of the item
+ * before (a DaemonSet's pods have the same) are that item's objects, and label values are
+ * interned. At 5 000 nodes the kept nodes and pods are most of what a run adds to the old
+ * generation; fewer objects per item means less to copy, promote and mark. Kept objects are never
+ * changed in place (the checks and the report only read them), so sharing them is safe.
+ */
+const previous = new Map<string, unknown>();
+
+function shared<T>(slot: string, value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  const before = previous.get(slot);
+  if (before !== undefined && sameJson(before, value)) return before as T;
+  previous.set(slot, value);
+  return value;
+}
+
+const interned = new Map<string, string>();
+
+/** The string values of `o` (a new object of the wire) replaced by equal ones already kept. */
+function internValues<T extends object>(o: T): T {
+  const r = o as Record<string, unknown>;
+  for (const k of Object.keys(r)) {
+    const v = r[k];
+    if (typeof v !== 'string') continue;
+    const known = interned.get(v);
+    if (known !== undefined) r[k] = known;
+    else {
+      if (interned.size >= 4096) interned.clear();
+      interned.set(v, v);
+    }
+  }
+  return o;
+}
+
+/** `labels` (a new object of the wire), its values interned; or the equal labels of the item before. */
+function sharedLabels(slot: string, labels: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (labels === null || typeof labels !== 'object') return labels;
+  const before = previous.get(slot);
+  if (before !== undefined && sameJson(before, labels)) return before as Record<string, string>;
+  previous.set(slot, internValues(labels));
+  return labels;
+}
+
+/** Conditions (type, status, reason, message: the same words on every node or pod), their strings interned. */
+function internedConditions<T>(conditions: T): T {
+  if (Array.isArray(conditions)) for (const c of conditions) if (c !== null && typeof c === 'object') internValues(c);
+  return conditions;
+}
+
+/** Whether two values decoded from JSON are equal (member order aside). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka)
+    if (
+      !Object.prototype.hasOwnProperty.call(b, k) ||
+      !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])
+    )
+      return false;
+  return true;
+}
+
 function trimPod(p: K8sObject, apiVersion: string, kind: string): K8sObject {
   return {
     apiVersion,
@@ -207,13 +277,13 @@ function trimPod(p: K8sObject, apiVersion: string, kind: string): K8sObject {
     metadata: {
       name: p.metadata.name,
       namespace: p.metadata.namespace,
-      labels: p.metadata.labels,
-      ownerReferences: p.metadata.ownerReferences,
+      labels: sharedLabels('Pod', p.metadata.labels),
+      ownerReferences: shared('Pod owners', p.metadata.ownerReferences),
     },
     spec: { nodeName: p.spec?.nodeName },
     status: {
       phase: p.status?.phase,
-      conditions: p.status?.conditions,
+      conditions: internedConditions(p.status?.conditions),
       podIP: p.status?.podIP,
       startTime: p.status?.startTime,
     },
@@ -224,9 +294,11 @@ function trimNode(n: K8sObject, apiVersion: string, kind: string): K8sObject {
   return {
     apiVersion,
     kind,
-    metadata: { name: n.metadata.name, labels: n.metadata.labels },
-    spec: { unschedulable: n.spec?.unschedulable, taints: n.spec?.taints },
-    status: { conditions: (n.status?.conditions ?? []).filter((c: { type?: string }) => c.type === 'Ready') },
+    metadata: { name: n.metadata.name, labels: sharedLabels('Node', n.metadata.labels) },
+    spec: { unschedulable: n.spec?.unschedulable, taints: shared('Node taints', n.spec?.taints) },
+    status: {
+      conditions: internedConditions((n.status?.conditions ?? []).filter((c: { type?: string }) => c.type === 'Ready')),
+    },
   };
 }
 

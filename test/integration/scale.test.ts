@@ -49,6 +49,20 @@ describe('5 000 nodes, 100 000 pods: the healthy stack through the live collecto
     expect(Object.keys(s.kubernetes.nodes[0].status)).toEqual(['conditions']);
     expect(s.kubernetes.nodes[0].metadata.managedFields).toBeUndefined();
     expect(s.kubernetes.pods[1].spec).toEqual({ nodeName: expect.any(String) });
+    // What the items repeat is kept once (a DaemonSet's pods: the same labels and owner), and
+    // only what is equal: every kept pod and node has its own labels' values.
+    const pods = s.kubernetes.pods.slice(1);
+    const listed = (name: string) => big.kubernetes.pods.find((p) => p.metadata.name === name)!;
+    expect(pods[0].metadata.labels).toBe(pods[4999].metadata.labels);
+    expect(pods[0].metadata.ownerReferences).toBe(pods[1].metadata.ownerReferences);
+    for (const p of [pods[0], pods[2500], pods[4999]]) {
+      expect(p.metadata.labels).toEqual(listed(p.metadata.name).metadata.labels);
+      expect(p.metadata.ownerReferences).toEqual(listed(p.metadata.name).metadata.ownerReferences);
+      expect(p.status.startTime).toBe(listed(p.metadata.name).status.startTime);
+    }
+    const nodes = s.kubernetes.nodes;
+    expect(nodes[0].metadata.labels).not.toBe(nodes[1].metadata.labels);
+    nodes.forEach((n, i) => expect(n.metadata.labels).toEqual(big.kubernetes.nodes[i].metadata.labels));
 
     const results = runChecks(allChecks, labExpected(), s);
     expect(results.filter((r) => r.status === 'error')).toEqual([]);
