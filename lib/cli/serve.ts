@@ -1,18 +1,20 @@
 /**
- * `stackcheck serve`: the HTTP Lambda handlers on 127.0.0.1 through the same handler code the
- * Lambda runs (an API Gateway HTTP API v2 event adapter), for local use and tests.
+ * `stackcheck serve`: the webhook on 127.0.0.1 through the same handler the Lambda runs
+ * (lib/alertmanager/handler.ts), for local use and tests. The Lambda reaches it through an API
+ * Gateway HTTP API v2 event and middy (lib/alertmanager/lambda.ts); `serve` calls it with the
+ * request as Node parsed it and answers what the Lambda would: the handler's status and JSON body,
+ * and for an error that escapes it (or a handler still running after 30 s) the middleware's 500.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createWebhookHandler } from '../alertmanager/lambda';
 import { webhookDepsFromEnv, parseDedupWindow, DEFAULT_MAX_BODY } from '../alertmanager/config';
-import type { WebhookDeps } from '../alertmanager/handler';
+import { handleWebhook, type WebhookDeps } from '../alertmanager/handler';
 import { PrometheusWebhookMetrics } from '../alertmanager/metrics';
 import { UsageError } from '../errors';
-import { toApiGatewayEvent } from '../http/apigw';
+import { INTERNAL_ERROR_BODY } from '../http/middleware';
+import type { HttpRequest, HttpResponse } from '../http/types';
 import { openStateStore } from '../state';
 import type { StateStore } from '../state/types';
-import type { Context } from 'aws-lambda';
 
 export interface ServeOptions {
   port: number;
@@ -35,22 +37,71 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > limit) return 'too-large';
-    chunks.push(c as Buffer);
-  }
-  return Buffer.concat(chunks);
+/**
+ * The body, or 'too-large' past `limit` bytes: then the rest is read and dropped, so the answer
+ * (413, connection: close) reaches a client that is still sending.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    let chunks: Buffer[] | undefined = [];
+    let size = 0;
+    let settled = false;
+    req.on('data', (c: Buffer) => {
+      if (settled) return;
+      size += c.length;
+      if (size <= limit) chunks!.push(c);
+      else {
+        settled = true;
+        chunks = undefined;
+        resolve('too-large');
+      }
+    });
+    req.on('end', () => {
+      if (settled) return;
+      settled = true;
+      resolve(chunks!.length === 1 ? chunks![0] : Buffer.concat(chunks!));
+    });
+    req.on('error', (err) => {
+      settled = true;
+      reject(err);
+    });
+    // Closed before its end without an error (a client that went away): nothing to answer.
+    req.on('close', () => {
+      if (!settled) reject(new Error('the request was closed before its end'));
+    });
+  });
 }
 
-const fakeContext = {
-  functionName: 'alertmanagerWebhook',
-  awsRequestId: 'local',
-  getRemainingTimeInMillis: () => 30_000,
-} as unknown as Context;
+/** The path as URL parsing gives it (`new URL(url, base).pathname`); plain paths need no parser. */
+export function requestPath(u: string): string {
+  if (/^\/[A-Za-z0-9_-]*(?:\?|$)/.test(u)) {
+    const q = u.indexOf('?');
+    return q < 0 ? u : u.slice(0, q);
+  }
+  return new URL(u, 'http://localhost').pathname;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+/** What middy's timeout answers before the fake Lambda context's 30 s run out (as `serve` had it). */
+const HANDLER_TIMEOUT_MS = 30_000 - 5;
+const INTERNAL_ERROR: HttpResponse = { statusCode: 500, body: INTERNAL_ERROR_BODY };
+
+/** The handler's answer; an error that escapes it, or no answer within the timeout, is the Lambda's 500. */
+function answer(request: HttpRequest, deps: WebhookDeps): Promise<HttpResponse> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(INTERNAL_ERROR), HANDLER_TIMEOUT_MS);
+    handleWebhook(request, deps).then(
+      (r) => {
+        clearTimeout(timer);
+        resolve(r);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(INTERNAL_ERROR);
+      },
+    );
+  });
+}
 
 /** A listen error as a usage error naming the flag (exit 2), or undefined when it is something else. */
 export function listenError(err: NodeJS.ErrnoException, port: number, host: string): UsageError | undefined {
@@ -86,22 +137,21 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const last = await store.get<{ lastSeenAt?: string }>(`heartbeat#${deps.defaultCluster}`);
     if (last?.value.lastSeenAt) metrics.heartbeat(deps.defaultCluster, new Date(last.value.lastSeenAt));
     const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-    const handler = createWebhookHandler(
-      async () => deps,
-      () => {},
-    );
-    server = createServer(async (req, res) => {
+    const limit = Math.max(deps.maxBodyBytes, DEFAULT_MAX_BODY) * 2;
+    const respond = async (req: IncomingMessage, res: ServerResponse) => {
       const t0 = Date.now();
       let status = 500;
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const raw = q < 0 ? url : url.slice(0, q);
       try {
-        const path = (req.url ?? '/').split('?')[0];
-        if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
+        if (raw === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) {
           status = 200;
           res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(metrics.render());
           return;
         }
         // Read a little past the limit so an oversized body gets its 413 from the handler's rule.
-        const body = await readBody(req, Math.max(deps.maxBodyBytes, DEFAULT_MAX_BODY) * 2);
+        const body = await readBody(req, limit);
         if (body === 'too-large') {
           status = 413;
           res
@@ -109,17 +159,21 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
             .end(JSON.stringify({ error: 'body too large' }));
           return;
         }
-        const result = await handler(toApiGatewayEvent(req, body), fakeContext);
-        status = result.statusCode ?? 200;
-        res.writeHead(status, (result.headers as Record<string, string>) ?? {}).end(result.body ?? '');
+        // Header names as Node gives them: lower case, repeated ones joined (the handler reads authorization).
+        const headers = req.headers as Record<string, string | undefined>;
+        const request = { method: req.method ?? 'GET', path: requestPath(url), headers, body };
+        const result = await answer(request, deps);
+        status = result.statusCode;
+        res.writeHead(status, JSON_HEADERS).end(result.body);
       } catch {
         status = 500;
         res.writeHead(500).end('{"error":"internal error"}');
       } finally {
         metrics.request(status);
-        log(`${req.method} ${req.url?.split('?')[0]} ${status} ${Date.now() - t0}ms`);
+        log(`${req.method} ${raw} ${status} ${Date.now() - t0}ms`);
       }
-    });
+    };
+    server = createServer((req, res) => void respond(req, res));
     const srv = server;
     await new Promise<void>((resolve, reject) => {
       srv.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, opts.port, host) ?? err));

@@ -5,10 +5,12 @@
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listenError, startServer } from '../../lib/cli/serve';
+import fc from 'fast-check';
+import { listenError, requestPath, startServer } from '../../lib/cli/serve';
 import { UsageError } from '../../lib/errors';
 import { FileStore } from '../../lib/state/file';
 import { amPayload } from '../unit/alertmanager/payloads';
@@ -242,5 +244,105 @@ describe('serve: GET /metrics in the Prometheus text format', () => {
       await serve.close();
       await slack.stop();
     }
+  });
+});
+
+describe('serve: requests answered as the Lambda answers them', () => {
+  /** A POST with the body sent whole (Node's client, so a server that stops reading shows). */
+  const send = (url: string, body: Buffer, path = '/alertmanager') =>
+    new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+      const r = request(
+        `${url}${path}`,
+        { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-length': body.length } },
+        (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
+        },
+      );
+      r.on('error', reject);
+      r.end(body);
+    });
+
+  it('an error that escapes the handler is the Lambda middleware’s 500, and counted', async () => {
+    const lines: string[] = [];
+    const serve = await startServer({
+      port: 0,
+      env: { ALERTMANAGER_TOKEN: TOKEN, SLACK_WEBHOOK_URL: 'http://127.0.0.1:9/unused' },
+      deps: {
+        token: async () => {
+          throw new Error(`the parameter store said no to ${TOKEN}`);
+        },
+      },
+      log: (l) => lines.push(l),
+    });
+    try {
+      const r = await post(serve.url, amPayload());
+      expect(r.status).toBe(500);
+      expect(r.headers.get('content-type')).toBe('application/json');
+      expect(await r.text()).toBe('{"error":"internal error; Alertmanager will retry"}');
+      expect(serve.metrics.render()).toContain('stackcheck_webhook_requests_total{code="500"} 1\n');
+      expect(lines).toEqual([expect.stringMatching(/^POST \/alertmanager 500 \d+ms$/)]);
+    } finally {
+      await serve.close();
+    }
+  });
+
+  it('a body past the limit is 413 from the handler; past twice the limit 413 without reading it all, and the client gets it', async () => {
+    const serve = await startServer({
+      port: 0,
+      env: { ALERTMANAGER_TOKEN: TOKEN, SLACK_WEBHOOK_URL: 'http://127.0.0.1:9/unused' },
+      log: () => {},
+    });
+    try {
+      const over = await send(serve.url, Buffer.alloc(1.5 * 1024 * 1024, 0x20));
+      expect(over.status).toBe(413);
+      expect(JSON.parse(over.body)).toEqual({ error: 'body of 1572864 bytes is larger than 1048576' });
+      const far = await send(serve.url, Buffer.alloc(3 * 1024 * 1024, 0x20));
+      expect(far).toMatchObject({ status: 413, headers: { connection: 'close' }, body: '{"error":"body too large"}' });
+    } finally {
+      await serve.close();
+    }
+  });
+
+  it('routes the path as URL parsing gives it (query dropped, dot segments resolved)', async () => {
+    const slack = new SlackCapture();
+    await slack.start();
+    const serve = await startServer({
+      port: 0,
+      env: { ALERTMANAGER_TOKEN: TOKEN, SLACK_WEBHOOK_URL: slack.url },
+      log: () => {},
+    });
+    try {
+      const body = Buffer.from(JSON.stringify(amPayload()));
+      expect((await send(serve.url, body, '/alertmanager?from=am')).status).toBe(200);
+      expect((await send(serve.url, body, '/x/../alertmanager')).status).toBe(200);
+      expect((await send(serve.url, body, '/alertmanager/')).status).toBe(404);
+      expect(slack.posts).toHaveLength(1);
+    } finally {
+      await serve.close();
+      await slack.stop();
+    }
+  });
+
+  it('requestPath is new URL(path).pathname for any request target', () => {
+    for (const u of [
+      '/',
+      '/alertmanager',
+      '/alertmanager?x=1',
+      '/a%20b',
+      '/x/./y/../z',
+      '/h#f',
+      '//x/y',
+      '/ä',
+      '/a\tb',
+    ])
+      expect(requestPath(u)).toBe(new URL(u, 'http://localhost').pathname);
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (tail) => {
+        expect(requestPath(`/${tail}`)).toBe(new URL(`/${tail}`, 'http://localhost').pathname);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
