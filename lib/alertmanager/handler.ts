@@ -5,7 +5,7 @@
  * retries only what failed: 401 / 400 / 413 for bad requests, 5xx when forwarding failed.
  */
 import type { HttpRequest, HttpResponse } from '../http/types';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { StateStore } from '../state/types';
 import { ConflictError } from '../state/types';
 import { alertName, clusterOf, groupSeverity, notificationKey, slackMessage, snsMessage } from './format';
@@ -50,9 +50,15 @@ function json(statusCode: number, doc: Record<string, unknown>): WebhookResponse
   return { statusCode, body: JSON.stringify(doc) };
 }
 
+/** Strict UTF-8 (a bad byte throws); without `stream` each decode stands alone, so one is shared. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 function digest(s: string): Buffer {
-  return createHash('sha256').update(s).digest();
+  return hash('sha256', s, 'buffer');
 }
+
+/** The digest of the last secret seen: the secret does not change between requests. */
+let secretDigest: { secret: string; digest: Buffer } | undefined;
 
 /** Constant-time comparison of the presented credential with the secret. */
 export function credentialMatches(header: string | undefined, secret: string): boolean {
@@ -65,7 +71,8 @@ export function credentialMatches(header: string | undefined, secret: string): b
     presented = i >= 0 ? decoded.slice(i + 1) : undefined;
   }
   if (presented === undefined) return false;
-  return timingSafeEqual(digest(presented), digest(secret));
+  if (secretDigest?.secret !== secret) secretDigest = { secret, digest: digest(secret) };
+  return timingSafeEqual(digest(presented), secretDigest.digest);
 }
 
 type DeliveryState = { state: 'sending' | 'sent'; at: string };
@@ -147,7 +154,7 @@ export async function handleWebhook(req: WebhookRequest, deps: WebhookDeps): Pro
 
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(req.body);
+    text = utf8.decode(req.body);
   } catch {
     return json(400, { error: 'body is not valid UTF-8' });
   }

@@ -34,8 +34,9 @@ export class MemoryStore implements StateStore {
       this.lastSweep = now;
       for (const [k, item] of this.items) if (expired(item, now)) this.items.delete(k);
     }
-    const current = await this.get(key);
-    const have = current?.version ?? 0;
+    // The current version only: no copy of the current value is needed to compare it.
+    const current = this.items.get(key);
+    const have = current && !expired(current, now) ? current.version : 0;
     if (opts.expectedVersion !== undefined && opts.expectedVersion !== have) throw new ConflictError(key);
     const version = have + 1;
     this.items.set(key, {
