@@ -1,6 +1,6 @@
 /** Alertmanager notification → Slack Block Kit message and SNS message (pure). */
-import { createHash } from 'node:crypto';
-import { mrkdwn, mrkdwnLink } from '../util/mrkdwn';
+import { hash } from 'node:crypto';
+import { linkTarget, mrkdwn } from '../util/mrkdwn';
 import type { AmAlert, AmPayload } from './schema';
 
 export const SLACK_MAX_BLOCKS = 50;
@@ -44,13 +44,52 @@ export function clusterOf(p: AmPayload, fallback: string): string {
   return p.commonLabels.cluster ?? p.alerts.find((a) => a.labels.cluster)?.labels.cluster ?? fallback;
 }
 
+/** The fragment of the silence form's URL pre-filled with the labels (only URL-safe characters). */
+function silenceFragment(labels: Record<string, string>): string {
+  let matchers = '';
+  for (const k of Object.keys(labels)) {
+    if (k === 'prometheus') continue;
+    const v = labels[k];
+    matchers += `${matchers ? ',' : ''}${k}="${v.includes('"') ? v.replace(/"/g, '\\"') : v}"`;
+  }
+  return `#/silences/new?filter=${encodeURIComponent(`{${matchers}}`)}`;
+}
+
 /** Alertmanager silence form pre-filled with the alert's labels. */
 export function silenceUrl(externalURL: string, labels: Record<string, string>): string {
-  const matchers = Object.entries(labels)
-    .filter(([k]) => k !== 'prometheus')
-    .map(([k, v]) => `${k}="${v.replace(/"/g, '\\"')}"`)
-    .join(',');
-  return `${externalURL.replace(/\/$/, '')}/#/silences/new?filter=${encodeURIComponent(`{${matchers}}`)}`;
+  return `${externalURL.replace(/\/$/, '')}/${silenceFragment(labels)}`;
+}
+
+/**
+ * The links of one message, each URL parsed once: alerts of one group mostly share their
+ * generatorURL, and every silence link starts with the external URL. The silence link is
+ * `linkTarget(silenceUrl(…))`: what follows the external URL is a fragment of characters that URL
+ * parsing (in a fragment) and `linkTarget` leave as they are, so it is the parsed external URL
+ * with that appended (test/unit/alertmanager/mrkdwn.test.ts checks it against the whole parse).
+ */
+class Links {
+  private readonly parsed = new Map<string, string | undefined>();
+  private base?: string;
+
+  constructor(private readonly externalURL: string) {}
+
+  target(url: string): string | undefined {
+    if (this.parsed.has(url)) return this.parsed.get(url);
+    const t = linkTarget(url);
+    this.parsed.set(url, t);
+    return t;
+  }
+
+  link(url: string, text: string): string | undefined {
+    const t = this.target(url);
+    return t === undefined ? undefined : `<${t}|${mrkdwn(text)}>`;
+  }
+
+  silence(labels: Record<string, string>): string | undefined {
+    this.base ??= `${this.externalURL.replace(/\/$/, '')}/`;
+    const t = this.target(this.base);
+    return t === undefined ? undefined : `<${t}${silenceFragment(labels)}|silence>`;
+  }
 }
 
 export function title(p: AmPayload, cluster: string): string {
@@ -59,15 +98,15 @@ export function title(p: AmPayload, cluster: string): string {
 }
 
 /** Text from the alert (labels, annotations, times) is escaped; links only from http(s) URLs. */
-function alertSection(a: AmAlert, p: AmPayload): string {
+function alertSection(a: AmAlert, p: AmPayload, links: Links): string {
   const l = a.labels;
   const lines = [
     `${a.status === 'firing' ? '🔥' : '✅'} *${mrkdwn(l.alertname ?? 'alert')}*${l.severity ? ` · ${mrkdwn(l.severity)}` : ''}${l.namespace ? ` · ns \`${mrkdwn(l.namespace)}\`` : ''}${l.cluster ? ` · cluster \`${mrkdwn(l.cluster)}\`` : ''}`,
     a.annotations.summary ? mrkdwn(a.annotations.summary) : '',
     a.annotations.description ? `_${mrkdwn(a.annotations.description)}_` : '',
     [
-      a.generatorURL ? mrkdwnLink(a.generatorURL, 'source') : '',
-      p.externalURL && a.status === 'firing' ? mrkdwnLink(silenceUrl(p.externalURL, l), 'silence') : '',
+      a.generatorURL ? links.link(a.generatorURL, 'source') : '',
+      p.externalURL && a.status === 'firing' ? links.silence(l) : '',
       `since ${mrkdwn(a.startsAt)}`,
     ]
       .filter(Boolean)
@@ -87,8 +126,9 @@ export function slackMessage(p: AmPayload, cluster: string): SlackMessage {
   const alerts = p.alerts;
   // header + context + "+N more" leave 47 blocks for alerts.
   const room = SLACK_MAX_BLOCKS - 3;
+  const links = new Links(p.externalURL);
   for (const a of alerts.slice(0, room))
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: alertSection(a, p) } });
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: alertSection(a, p, links) } });
   const hidden = Math.max(0, alerts.length - room) + p.truncatedAlerts;
   if (hidden > 0)
     blocks.push({
@@ -104,7 +144,7 @@ export function slackMessage(p: AmPayload, cluster: string): SlackMessage {
       {
         type: 'mrkdwn',
         text: cut(
-          [`receiver \`${mrkdwn(p.receiver)}\``, mrkdwnLink(p.externalURL, 'Alertmanager')].filter(Boolean).join(' · '),
+          [`receiver \`${mrkdwn(p.receiver)}\``, links.link(p.externalURL, 'Alertmanager')].filter(Boolean).join(' · '),
           SLACK_MAX_SECTION,
         ),
       },
@@ -150,8 +190,9 @@ export function snsMessage(p: AmPayload, cluster: string) {
 
 /** Idempotency key: the same notification (group, status, alerts and their times) twice is one delivery. */
 export function notificationKey(p: AmPayload): string {
-  const h = createHash('sha256').update(p.groupKey).update('\0').update(p.status);
+  // One string hashed at once: the same bytes as updating the hash with each part in turn.
+  let s = `${p.groupKey}\0${p.status}`;
   for (const a of [...p.alerts].sort((x, y) => x.fingerprint.localeCompare(y.fingerprint)))
-    h.update(`\0${a.fingerprint}|${a.status}|${a.startsAt}|${a.endsAt}`);
-  return h.digest('hex').slice(0, 32);
+    s += `\0${a.fingerprint}|${a.status}|${a.startsAt}|${a.endsAt}`;
+  return hash('sha256', s, 'hex').slice(0, 32);
 }

@@ -6,7 +6,8 @@
 
 /** Escapes `&`, `<` and `>` as Slack asks (https://api.slack.com/reference/surfaces/formatting#escaping). */
 export function mrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  // Most text has none of the three: one scan, and the string itself back.
+  return /[&<>]/.test(text) ? text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') : text;
 }
 
 /** The URL as it may stand inside `<…|…>`, or undefined unless it parses as an http(s) URL. */

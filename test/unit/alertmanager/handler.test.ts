@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { SLACK_MAX_BLOCKS, silenceUrl, slackMessage, snsMessage, snsSubject } from '../../../lib/alertmanager/format';
+import {
+  SLACK_MAX_BLOCKS,
+  notificationKey,
+  silenceUrl,
+  slackMessage,
+  snsMessage,
+  snsSubject,
+} from '../../../lib/alertmanager/format';
 import {
   credentialMatches,
   handleWebhook,
@@ -357,6 +364,14 @@ describe('alert formatting', () => {
     const resolved = slackMessage(validatePayload(amPayload({ status: 'resolved' }, [{ status: 'resolved' }])), 'c');
     expect(crit.attachments[0].color).toBe('#d1242f');
     expect(resolved.attachments[0].color).toBe('#1a7f37');
+  });
+  it('keys a notification as it always has (the keys are kept in the state across versions)', () => {
+    expect(notificationKey(validatePayload(amPayload()))).toBe('6fdbd331a91675dff5e227be1bdaa61c');
+    const odd = amPayload({ groupKey: '{}:{alertname="é\ud800"}', status: 'resolved' }, [
+      { fingerprint: 'b', status: 'resolved' },
+      { fingerprint: 'a\udc00' },
+    ]);
+    expect(notificationKey(validatePayload(odd))).toBe('472f5d83351ed4479e458fe0894d1adc');
   });
   it('makes SNS subjects of at most 100 printable ASCII characters', () => {
     expect(snsSubject(`héllo ${'x'.repeat(200)}`)).toMatch(/^[\x20-\x7E…]{1,100}$/);

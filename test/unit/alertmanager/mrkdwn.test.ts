@@ -1,4 +1,5 @@
-import { slackMessage } from '../../../lib/alertmanager/format';
+import fc from 'fast-check';
+import { silenceUrl, slackMessage } from '../../../lib/alertmanager/format';
 import { validatePayload } from '../../../lib/alertmanager/schema';
 import { linkTarget, mrkdwn, mrkdwnLink } from '../../../lib/util/mrkdwn';
 import { amPayload } from './payloads';
@@ -80,5 +81,68 @@ describe('Alertmanager notification → Slack: text from alerts is escaped', () 
       ),
     ).toBe(true);
     expect(links).toContain('http://alertmanager.example.com/|Alertmanager');
+  });
+});
+
+describe('Alertmanager notification → Slack: links as mrkdwnLink makes them', () => {
+  /** An external URL of any shape: real ones, with paths, queries, fragments, odd characters, or none. */
+  const externalUrl = fc.oneof(
+    fc.webUrl({ withQueryParameters: true, withFragments: true }),
+    fc.webUrl().map((u) => `${u}/`),
+    fc.constantFrom(
+      '',
+      'http://am:9093',
+      'http://am:9093/',
+      'HTTP://AM.example.com:80/x/../am/',
+      'http://a m/',
+      'ftp://am/',
+    ),
+    fc.constantFrom(
+      'http://am/#',
+      'http://am/?a=1&b=<2>|',
+      'http://[::1]:9093',
+      'http:/am',
+      'http://am\t/p',
+      ' http://am/ ',
+    ),
+    fc.string(),
+  );
+  const labels = fc.dictionary(
+    fc.oneof(fc.constantFrom('alertname', 'pod', 'prometheus', 'severity'), fc.string({ minLength: 1 })),
+    fc.string(),
+  );
+
+  it('the source and silence links of every alert are mrkdwnLink(generatorURL) and mrkdwnLink(silenceUrl(…))', () => {
+    fc.assert(
+      fc.property(
+        externalUrl,
+        fc.array(fc.tuple(labels, fc.oneof(externalUrl, fc.constant(''))), { minLength: 1, maxLength: 4 }),
+        (ext, alerts) => {
+          const p = validatePayload(
+            amPayload(
+              { externalURL: ext },
+              alerts.map(([l, generatorURL], i) => ({
+                labels: { ...l, alertname: 'A' },
+                generatorURL,
+                fingerprint: `f${i}`,
+              })),
+            ),
+          );
+          const m = slackMessage(p, 'c');
+          const sections = (m.attachments[0].blocks as Array<{ type: string; text?: { text: string } }>).filter(
+            (b) => b.type === 'section',
+          );
+          p.alerts.forEach((a, i) => {
+            const links = [
+              a.generatorURL ? mrkdwnLink(a.generatorURL, 'source') : undefined,
+              ext ? mrkdwnLink(silenceUrl(ext, a.labels), 'silence') : undefined,
+            ].filter(Boolean);
+            const last = sections[i].text!.text.split('\n').pop()!;
+            expect(last).toBe([...links, `since ${a.startsAt}`].join(' · '));
+          });
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });
