@@ -4,6 +4,23 @@ import { ConflictError, expired, type PutOptions, type StateStore, type StoredIt
 const SWEEP_EVERY_MS = 60_000;
 
 /**
+ * A copy as `structuredClone` makes it. The records of the webhook are flat objects of strings and
+ * numbers: those are copied member by member, without the serializer; anything else (nested
+ * values, arrays, other prototypes, values it cannot clone) goes to `structuredClone` itself.
+ */
+function copy<T>(v: T): T {
+  if (v === null || typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return structuredClone(v);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    const x = (v as Record<string, unknown>)[k];
+    if (typeof x === 'object' ? x !== null : typeof x === 'function' || typeof x === 'symbol')
+      return structuredClone(v);
+    out[k] = x;
+  }
+  return out as T;
+}
+
+/**
  * State in this process (`stackcheck serve` without --state, tests). Items past their TTL are
  * invisible at once and removed by a sweep on a later write, as DynamoDB's TTL removes them, so a
  * long-running `serve` does not keep a week of delivery records for every notification forever.
@@ -25,7 +42,9 @@ export class MemoryStore implements StateStore {
   async get<T>(key: string): Promise<StoredItem<T> | undefined> {
     const item = this.items.get(key);
     if (!item || expired(item, this.now())) return undefined;
-    return structuredClone(item) as StoredItem<T>;
+    const out: StoredItem<T> = { value: copy(item.value) as T, version: item.version };
+    if (item.expiresAt !== undefined) out.expiresAt = item.expiresAt;
+    return out;
   }
 
   async put<T>(key: string, value: T, opts: PutOptions = {}): Promise<number> {
@@ -39,11 +58,9 @@ export class MemoryStore implements StateStore {
     const have = current && !expired(current, now) ? current.version : 0;
     if (opts.expectedVersion !== undefined && opts.expectedVersion !== have) throw new ConflictError(key);
     const version = have + 1;
-    this.items.set(key, {
-      value: structuredClone(value),
-      version,
-      ...(opts.ttlSeconds ? { expiresAt: Math.floor(now / 1000) + opts.ttlSeconds } : {}),
-    });
+    const item: StoredItem = { value: copy(value), version };
+    if (opts.ttlSeconds) item.expiresAt = Math.floor(now / 1000) + opts.ttlSeconds;
+    this.items.set(key, item);
     return version;
   }
 }

@@ -39,4 +39,34 @@ describe('MemoryStore', () => {
     await s.put('c', 3);
     expect(s.size).toBe(2);
   });
+
+  it('keeps its own copies: what is put or got can be changed without changing what is stored', async () => {
+    const s = new MemoryStore();
+    const flat = { state: 'sent', at: '2026-11-24T10:00:00.000Z', n: 1, gone: undefined };
+    const nested = { results: [{ id: 'WRK008', ok: false }], at: new Date(0) };
+    await s.put('flat', flat, { ttlSeconds: 60 });
+    await s.put('nested', nested);
+    flat.state = 'changed';
+    nested.results[0].ok = true;
+    const got = await s.get<typeof flat>('flat');
+    expect(got).toEqual({
+      value: { state: 'sent', at: '2026-11-24T10:00:00.000Z', n: 1, gone: undefined },
+      version: 1,
+      expiresAt: expect.any(Number),
+    });
+    expect(Object.keys(got!.value)).toEqual(['state', 'at', 'n', 'gone']);
+    got!.value.state = 'changed too';
+    expect((await s.get<typeof flat>('flat'))!.value.state).toBe('sent');
+    const n = await s.get<typeof nested>('nested');
+    expect(n).toEqual({ value: { results: [{ id: 'WRK008', ok: false }], at: new Date(0) }, version: 1 });
+    n!.value.results[0].ok = true;
+    expect((await s.get<typeof nested>('nested'))!.value.results[0].ok).toBe(false);
+  });
+
+  it('refuses what structuredClone cannot copy, as before', async () => {
+    const s = new MemoryStore();
+    await expect(s.put('f', { send: () => {} })).rejects.toThrow(/could not be cloned/);
+    await expect(s.put('sym', { s: Symbol('x') })).rejects.toThrow(/could not be cloned/);
+    expect(await s.get('f')).toBeUndefined();
+  });
 });
