@@ -132,7 +132,8 @@ async function deliverOnce(
 export async function handleWebhook(req: WebhookRequest, deps: WebhookDeps): Promise<WebhookResponse> {
   const clock = deps.now ?? (() => new Date());
   const now = clock();
-  const log = deps.log ?? (() => {});
+  // Entries are built only when there is a log to take them.
+  const log = deps.log;
   // Exact paths: API Gateway's $default stage and `serve` pass the path as requested.
   if (req.path === '/healthz') {
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(405, { error: 'use GET or HEAD' });
@@ -146,7 +147,7 @@ export async function handleWebhook(req: WebhookRequest, deps: WebhookDeps): Pro
 
   const secret = await deps.token();
   if (!secret || !credentialMatches(req.headers.authorization, secret)) {
-    log({ event: 'rejected', reason: 'unauthorized' });
+    log?.({ event: 'rejected', reason: 'unauthorized' });
     return json(401, { error: 'missing or invalid credentials (Authorization: Bearer <token> or Basic)' });
   }
   if (req.body.length > deps.maxBodyBytes)
@@ -182,10 +183,13 @@ export async function handleWebhook(req: WebhookRequest, deps: WebhookDeps): Pro
       deps.metrics?.heartbeat(c, now);
     }
   }
-  const forward: AmPayload = { ...payload, alerts: payload.alerts.filter((a) => a.labels.alertname !== 'Watchdog') };
+  const forward: AmPayload =
+    watchdog.length === 0
+      ? payload
+      : { ...payload, alerts: payload.alerts.filter((a) => a.labels.alertname !== 'Watchdog') };
   if (forward.alerts.length === 0) {
     const recorded = watchdog.some((a) => a.status === 'firing');
-    log({ event: 'heartbeat', cluster, alerts: payload.alerts.length, recorded });
+    log?.({ event: 'heartbeat', cluster, alerts: payload.alerts.length, recorded });
     return json(200, {
       status: recorded ? 'heartbeat recorded' : 'Watchdog resolved: heartbeat not updated, nothing forwarded',
       forwarded: 0,
@@ -202,7 +206,7 @@ export async function handleWebhook(req: WebhookRequest, deps: WebhookDeps): Pro
   if (slackUrl) destinations.push(['slack', () => deps.postSlack(slackUrl, slackMessage(forward, cluster))]);
   if (deps.publishSns) destinations.push(['sns', () => deps.publishSns!(snsMessage(forward, cluster))]);
   if (destinations.length === 0) {
-    log({ event: 'dropped', reason: 'no destination configured', cluster });
+    log?.({ event: 'dropped', reason: 'no destination configured', cluster });
     return json(200, { status: 'no destination configured; dropped', forwarded: 0 });
   }
   await Promise.all(
@@ -217,7 +221,7 @@ export async function handleWebhook(req: WebhookRequest, deps: WebhookDeps): Pro
       deps.metrics?.delivery(name, outcomes[name]);
     }),
   );
-  log({
+  log?.({
     event: 'notification',
     cluster,
     alertname: alertName(forward),

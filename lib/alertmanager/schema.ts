@@ -37,8 +37,7 @@ function isObj(v: unknown): v is Record<string, unknown> {
 
 function kv(v: unknown, path: string): Record<string, string> {
   if (!isObj(v)) throw new PayloadError(`${path} must be an object of strings`);
-  for (const [k, x] of Object.entries(v))
-    if (typeof x !== 'string') throw new PayloadError(`${path}.${k} must be a string`);
+  for (const k of Object.keys(v)) if (typeof v[k] !== 'string') throw new PayloadError(`${path}.${k} must be a string`);
   return v as Record<string, string>;
 }
 
