@@ -26,6 +26,8 @@ export interface ServeOptions {
   env?: NodeJS.ProcessEnv;
   /** Override dependencies (tests). */
   deps?: Partial<WebhookDeps>;
+  /** How long the handler may run before the answer is a 500 (tests; default 30 s less 5 ms, as middy had it). */
+  handlerTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -82,21 +84,50 @@ export function requestPath(u: string): string {
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
-/** What middy's timeout answers before the fake Lambda context's 30 s run out (as `serve` had it). */
+/** What middy's timeout answered before the fake Lambda context's 30 s ran out (as `serve` had it). */
 const HANDLER_TIMEOUT_MS = 30_000 - 5;
 const INTERNAL_ERROR: HttpResponse = { statusCode: 500, body: INTERNAL_ERROR_BODY };
 
+/**
+ * Requests whose handler has not answered yet: one that is still running after the timeout gets
+ * the Lambda's 500 instead. One timer for all of them, armed while any is pending and checking once
+ * a second (so the 500 comes 30 to 31 s after the request), instead of a timer per request.
+ */
+class Deadlines {
+  private readonly pending = new Set<{ at: number; late: () => void }>();
+  private timer?: NodeJS.Timeout;
+
+  /** Calls `late` unless the returned function is called within `ms`. */
+  add(ms: number, late: () => void): () => void {
+    const entry = { at: Date.now() + ms, late };
+    this.pending.add(entry);
+    this.timer ??= setTimeout(this.check, 1000);
+    return () => this.pending.delete(entry);
+  }
+
+  private readonly check = () => {
+    this.timer = undefined;
+    const now = Date.now();
+    for (const e of this.pending)
+      if (e.at <= now) {
+        this.pending.delete(e);
+        e.late();
+      }
+    if (this.pending.size > 0) this.timer = setTimeout(this.check, 1000);
+  };
+}
+
 /** The handler's answer; an error that escapes it, or no answer within the timeout, is the Lambda's 500. */
-function answer(request: HttpRequest, deps: WebhookDeps): Promise<HttpResponse> {
+function answer(request: HttpRequest, deps: WebhookDeps, deadlines: Deadlines, ms: number): Promise<HttpResponse> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(INTERNAL_ERROR), HANDLER_TIMEOUT_MS);
+    const done = deadlines.add(ms, () => resolve(INTERNAL_ERROR));
     handleWebhook(request, deps).then(
       (r) => {
-        clearTimeout(timer);
+        done();
         resolve(r);
       },
       () => {
-        clearTimeout(timer);
+        done();
         resolve(INTERNAL_ERROR);
       },
     );
@@ -138,6 +169,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (last?.value.lastSeenAt) metrics.heartbeat(deps.defaultCluster, new Date(last.value.lastSeenAt));
     const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
     const limit = Math.max(deps.maxBodyBytes, DEFAULT_MAX_BODY) * 2;
+    const deadlines = new Deadlines();
+    const timeoutMs = opts.handlerTimeoutMs ?? HANDLER_TIMEOUT_MS;
     const respond = async (req: IncomingMessage, res: ServerResponse) => {
       const t0 = Date.now();
       let status = 500;
@@ -162,7 +195,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         // Header names as Node gives them: lower case, repeated ones joined (the handler reads authorization).
         const headers = req.headers as Record<string, string | undefined>;
         const request = { method: req.method ?? 'GET', path: requestPath(url), headers, body };
-        const result = await answer(request, deps);
+        const result = await answer(request, deps, deadlines, timeoutMs);
         status = result.statusCode;
         res.writeHead(status, JSON_HEADERS).end(result.body);
       } catch {

@@ -288,6 +288,24 @@ describe('serve: requests answered as the Lambda answers them', () => {
     }
   });
 
+  it('a handler still running after the timeout is the Lambda’s 500', async () => {
+    const serve = await startServer({
+      port: 0,
+      env: { ALERTMANAGER_TOKEN: TOKEN, SLACK_WEBHOOK_URL: 'http://127.0.0.1:9/unused' },
+      deps: { token: () => new Promise<string>(() => {}) },
+      handlerTimeoutMs: 50,
+      log: () => {},
+    });
+    try {
+      const r = await post(serve.url, amPayload());
+      expect(r.status).toBe(500);
+      expect(await r.text()).toBe('{"error":"internal error; Alertmanager will retry"}');
+      expect((await fetch(`${serve.url}/metrics`)).status).toBe(200);
+    } finally {
+      await serve.close();
+    }
+  });
+
   it('a body past the limit is 413 from the handler; past twice the limit 413 without reading it all, and the client gets it', async () => {
     const serve = await startServer({
       port: 0,
