@@ -97,6 +97,16 @@ export function title(p: AmPayload, cluster: string): string {
   return `[${p.status.toUpperCase()}:${n}] ${alertName(p)} (${cluster})`;
 }
 
+/** The source and silence links (those that are http(s) URLs) and the start, joined by ` · `. */
+function linkLine(a: AmAlert, p: AmPayload, links: Links): string {
+  let line = '';
+  const source = a.generatorURL ? links.link(a.generatorURL, 'source') : undefined;
+  if (source) line = `${source} · `;
+  const silence = p.externalURL && a.status === 'firing' ? links.silence(a.labels) : undefined;
+  if (silence) line += `${silence} · `;
+  return `${line}since ${mrkdwn(a.startsAt)}`;
+}
+
 /** Text from the alert (labels, annotations, times) is escaped; links only from http(s) URLs. */
 function alertSection(a: AmAlert, p: AmPayload, links: Links): string {
   const l = a.labels;
@@ -104,13 +114,7 @@ function alertSection(a: AmAlert, p: AmPayload, links: Links): string {
     `${a.status === 'firing' ? '🔥' : '✅'} *${mrkdwn(l.alertname ?? 'alert')}*${l.severity ? ` · ${mrkdwn(l.severity)}` : ''}${l.namespace ? ` · ns \`${mrkdwn(l.namespace)}\`` : ''}${l.cluster ? ` · cluster \`${mrkdwn(l.cluster)}\`` : ''}`,
     a.annotations.summary ? mrkdwn(a.annotations.summary) : '',
     a.annotations.description ? `_${mrkdwn(a.annotations.description)}_` : '',
-    [
-      a.generatorURL ? links.link(a.generatorURL, 'source') : '',
-      p.externalURL && a.status === 'firing' ? links.silence(l) : '',
-      `since ${mrkdwn(a.startsAt)}`,
-    ]
-      .filter(Boolean)
-      .join(' · '),
+    linkLine(a, p, links),
   ].filter(Boolean);
   return cut(lines.join('\n'), SLACK_MAX_SECTION);
 }
