@@ -22,10 +22,21 @@ export function cut(s: string, max: number): string {
 
 /** The most severe severity label among the alerts (or commonLabels), `none` if unlabelled. */
 export function groupSeverity(p: AmPayload): string {
-  const sev = [p.commonLabels.severity, ...p.alerts.map((a) => a.labels.severity)]
-    .filter(Boolean)
-    .map((s) => s.toLowerCase());
-  return sev.sort((a, b) => rank(a) - rank(b))[0] ?? 'none';
+  // The first of the lowest rank, as the first of a stable sort by rank would be.
+  let best: string | undefined;
+  let bestRank = Infinity;
+  const consider = (s: string | undefined) => {
+    if (!s) return;
+    const lower = s.toLowerCase();
+    const r = rank(lower);
+    if (r < bestRank) {
+      best = lower;
+      bestRank = r;
+    }
+  };
+  consider(p.commonLabels.severity);
+  for (const a of p.alerts) consider(a.labels.severity);
+  return best ?? 'none';
 }
 function rank(s: string): number {
   const i = SEVERITY_ORDER.indexOf(s);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   SLACK_MAX_BLOCKS,
+  groupSeverity,
   notificationKey,
   silenceUrl,
   slackMessage,
@@ -364,6 +365,31 @@ describe('alert formatting', () => {
     const resolved = slackMessage(validatePayload(amPayload({ status: 'resolved' }, [{ status: 'resolved' }])), 'c');
     expect(crit.attachments[0].color).toBe('#d1242f');
     expect(resolved.attachments[0].color).toBe('#1a7f37');
+  });
+  it('names the most severe severity, the first of equals, whatever the case; none without any', () => {
+    const order = ['critical', 'error', 'warning', 'info', 'none'];
+    const rank = (s: string) => (order.includes(s) ? order.indexOf(s) : order.length);
+    const severity = fc.option(fc.oneof(fc.constantFrom(...order, 'Critical', 'WARNING', 'page', 'P1'), fc.string()), {
+      nil: undefined,
+    });
+    fc.assert(
+      fc.property(severity, fc.array(severity, { minLength: 1, maxLength: 8 }), (common, each) => {
+        const p = validatePayload(
+          amPayload(
+            { commonLabels: common === undefined ? {} : { severity: common } },
+            each.map((sev, i) => ({
+              labels:
+                sev === undefined ? { alertname: 'A' } : ({ alertname: 'A', severity: sev } as Record<string, string>),
+              fingerprint: `f${i}`,
+            })),
+          ),
+        );
+        const all = [common, ...each].filter((x): x is string => !!x).map((x) => x.toLowerCase());
+        const expected = [...all].sort((a, b) => rank(a) - rank(b))[0] ?? 'none';
+        expect(groupSeverity(p)).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
   });
   it('keys a notification as it always has (the keys are kept in the state across versions)', () => {
     expect(notificationKey(validatePayload(amPayload()))).toBe('6fdbd331a91675dff5e227be1bdaa61c');
