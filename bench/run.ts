@@ -429,8 +429,19 @@ async function webhookCpu() {
   }
 }
 
-/** autocannon against a URL, the same requests for both servers. */
+/**
+ * autocannon against a URL, the same requests for both servers, and the CPU of this process per
+ * request while it ran (autocannon, building the requests and the server: the server's own share
+ * is the difference between two servers).
+ */
 async function load(url: string) {
+  const cpu = process.cpuUsage();
+  const result = await cannon(url);
+  const used = process.cpuUsage(cpu);
+  return { ...result, cpuPerRequestUs: (used.user + used.system) / Math.max(1, result.requests.total) };
+}
+
+async function cannon(url: string) {
   let i = 0;
   return autocannon({
     url,
@@ -477,6 +488,8 @@ async function webhookServe() {
       base.requests.average,
       'req/s',
     );
+    report('bare server: CPU of the process per request (autocannon included)', base.cpuPerRequestUs, 'us');
+    report('webhook through serve: CPU of the process per request (autocannon included)', serve.cpuPerRequestUs, 'us');
     atLeast(
       `webhook through stackcheck serve: requests/s (${round(serve.requests.average)}) / the bare server's`,
       serve.requests.average / base.requests.average,
