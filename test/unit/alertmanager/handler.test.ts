@@ -60,6 +60,13 @@ describe('webhook: authentication', () => {
     expect(credentialMatches(undefined, TOKEN)).toBe(false);
     expect(credentialMatches(`Bearer ${TOKEN}`, '')).toBe(false);
   });
+  it('follows a changed secret: the old one is refused, the new one accepted, and back', () => {
+    expect(credentialMatches('Bearer first-secret', 'first-secret')).toBe(true);
+    expect(credentialMatches('Bearer first-secret', 'second-secret')).toBe(false);
+    expect(credentialMatches('Bearer second-secret', 'second-secret')).toBe(true);
+    expect(credentialMatches('Bearer second-secret', 'first-secret')).toBe(false);
+    expect(credentialMatches('Bearer first-secret', 'first-secret')).toBe(true);
+  });
   it('answers 401 and forwards nothing without valid credentials', async () => {
     const { deps, slack } = setup();
     const r = await handleWebhook(req(amPayload(), 'Bearer nope'), deps);
