@@ -77,12 +77,8 @@ class Scanner {
       let j = this.ws(i + 1);
       if (b[j] !== CLOSE_OBJECT)
         for (;;) {
-          if (b[j] !== QUOTE) this.fail(j, 'member name expected');
-          const keyEnd = this.string(j);
-          const sub = this.member(pick, j + 1, keyEnd - 1);
-          let v = this.ws(keyEnd);
-          if (b[v] !== COLON) this.fail(v, "':' expected");
-          v = this.ws(v + 1);
+          const v = this.memberHeader(pick, j);
+          const { keyEnd, sub } = this;
           if (sub === undefined) j = this.skip(v);
           else {
             const [value, end] = this.value(v, sub);
@@ -198,12 +194,8 @@ class Scanner {
     let j = this.ws(i + 1);
     if (b[j] !== CLOSE_OBJECT)
       for (;;) {
-        if (b[j] !== QUOTE) this.fail(j, 'member name expected');
-        const keyEnd = this.string(j);
-        const sub = this.member(pick, j + 1, keyEnd - 1);
-        let v = this.ws(keyEnd);
-        if (b[v] !== COLON) this.fail(v, "':' expected");
-        v = this.ws(v + 1);
+        const v = this.memberHeader(pick, j);
+        const { keyEnd, sub } = this;
         if (sub === undefined) j = this.skip(v);
         else {
           if (kept++ > 0) this.put(COMMA);
@@ -243,6 +235,25 @@ class Scanner {
     const bigger = Buffer.allocUnsafe(Math.max(2 * this.out.length, this.pos + n));
     this.out.copy(bigger, 0, 0, this.pos);
     this.out = scratch = bigger;
+  }
+
+  /** Set by memberHeader: the index after the member name's closing quote. */
+  keyEnd = 0;
+  /** Set by memberHeader: the pick of the member, undefined when it is skipped. */
+  sub: Compiled | undefined = undefined;
+
+  /**
+   * Reads `"name" :` of an object member starting at `j` (its opening quote): sets keyEnd and sub,
+   * and returns where the member's value starts.
+   */
+  memberHeader(pick: CompiledObject, j: number): number {
+    const b = this.b;
+    if (b[j] !== QUOTE) this.fail(j, 'member name expected');
+    const keyEnd = (this.keyEnd = this.string(j));
+    this.sub = this.member(pick, j + 1, keyEnd - 1);
+    const v = this.ws(keyEnd);
+    if (b[v] !== COLON) this.fail(v, "':' expected");
+    return this.ws(v + 1);
   }
 
   /** The pick of the member whose name is the bytes start..end (without quotes), if it is picked. */
@@ -437,12 +448,8 @@ export class PickStream {
               j += 1;
               break;
             }
-            if (b[j] !== QUOTE) s.fail(j, 'member name expected');
-            const keyEnd = s.string(j);
-            const sub = s.member(pick, j + 1, keyEnd - 1);
-            let v = s.ws(keyEnd);
-            if (b[v] !== COLON) s.fail(v, "':' expected");
-            v = s.ws(v + 1);
+            const v = s.memberHeader(pick, j);
+            const { keyEnd, sub } = s;
             if (v >= n) s.fail(v, 'value expected');
             const name = sub === undefined ? '' : (JSON.parse(b.toString('utf8', j, keyEnd)) as string);
             if (sub !== undefined && sub !== true && sub.kind === 'array' && b[v] === OPEN_ARRAY) {
