@@ -21,6 +21,16 @@ const OPTS = {
   callTimeoutMs: 30_000,
 };
 
+/** A KubeConfig for the fake API server with a fixed token it is told to accept (no EKS token). */
+function staticTokenKubeConfig(lab: LabFakes) {
+  lab.kube.staticToken = 'unused';
+  return kubeConfigForEks({
+    cluster: 'myeks',
+    endpoint: lab.kube.url,
+    caData: Buffer.from(testPki().caPem).toString('base64'),
+    token: 'unused',
+  });
+}
 describe('5 000 nodes, 100 000 pods: the healthy stack through the live collector', () => {
   let lab: LabFakes;
   let restore: () => void;
@@ -73,13 +83,7 @@ describe('5 000 nodes, 100 000 pods: the healthy stack through the live collecto
   }, 60_000);
 
   it('the cluster really has 100 000 pods: a cluster-wide list pages through all of them', async () => {
-    const kc = kubeConfigForEks({
-      cluster: 'myeks',
-      endpoint: lab.kube.url,
-      caData: Buffer.from(testPki().caPem).toString('base64'),
-      token: 'unused',
-    });
-    lab.kube.staticToken = 'unused';
+    const kc = staticTokenKubeConfig(lab);
     try {
       const first = await kubeGet<{ items: unknown[]; metadata: { remainingItemCount: number } }>(kc, '/api/v1/pods', {
         limit: 500,
@@ -127,13 +131,7 @@ describe('Kubernetes reads on one keep-alive connection pool', () => {
   });
 
   it('a continue token that is not one is a 400 from the API server, an error result for that list', async () => {
-    const kc = kubeConfigForEks({
-      cluster: 'myeks',
-      endpoint: lab.kube.url,
-      caData: Buffer.from(testPki().caPem).toString('base64'),
-      token: 'unused',
-    });
-    lab.kube.staticToken = 'unused';
+    const kc = staticTokenKubeConfig(lab);
     try {
       await expect(kubeGet(kc, '/api/v1/nodes', { limit: 500, continue: 'bm90LWEtdG9rZW4=' })).rejects.toMatchObject({
         code: 400,
