@@ -27,6 +27,7 @@ import { request as httpRequest, type Agent as HttpAgent } from 'node:http';
 import { createSecureContext } from 'node:tls';
 import { ConfigError, describeError } from '../errors';
 import { PickStream, type Pick } from './json-pick';
+import { PROTOBUF_MEDIA_TYPE, ProtobufError, ProtoPickStream, protobufStatus, type Schema } from './proto-pick';
 import { TimeoutError } from '../util/concurrency';
 
 export function kubeConfigForEks(input: {
@@ -93,14 +94,23 @@ export async function kubeGet<T = unknown>(
   kc: KubeConfig,
   path: string,
   query: Query = {},
-  opts: { timeoutMs?: number; pick?: Pick; map?: (element: unknown) => unknown } = {},
+  opts: {
+    timeoutMs?: number;
+    pick?: Pick;
+    map?: (element: unknown) => unknown;
+    /**
+     * The list's item message (lib/adapters/proto-pick): ask for the protobuf encoding (with JSON
+     * as the fallback, as client-go does) and read whichever the server sends. Only with `pick`.
+     */
+    protobuf?: Schema;
+  } = {},
 ): Promise<T> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig has no current cluster');
   const url = new URL(cluster.server.replace(/\/+$/, '') + path);
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
   const { agent, headers } = await prepareRequest(kc);
-  headers.Accept = 'application/json';
+  headers.Accept = opts.protobuf && opts.pick ? `${PROTOBUF_MEDIA_TYPE}, application/json` : 'application/json';
   const controller = new AbortController();
   const timer = opts.timeoutMs ? setTimeout(() => controller.abort(), opts.timeoutMs) : undefined;
   timer?.unref?.();
@@ -120,18 +130,21 @@ export async function kubeGet<T = unknown>(
         throw new Error(`GET ${path}: the answer is not JSON (${res.bytes.toString('utf8', 0, 80)})`);
       }
     }
-    let body: unknown;
-    try {
-      body = res.bytes.length === 0 ? undefined : JSON.parse(res.bytes.toString());
-    } catch {
-      body = res.bytes.toString();
-    }
+    let body: unknown = protobufStatus(res.bytes);
+    if (body === undefined)
+      try {
+        body = res.bytes.length === 0 ? undefined : JSON.parse(res.bytes.toString());
+      } catch {
+        body = res.bytes.toString();
+      }
     throw new ApiException(res.status, `GET ${path}`, body, res.headers);
   } catch (err) {
     if ((err as Error).name === 'AbortError')
       throw new TimeoutError(`GET ${path} timed out after ${opts.timeoutMs} ms`);
     if ((err as Error) instanceof SyntaxError && opts.pick)
       throw new Error(`GET ${path}: the answer is not JSON (${(err as Error).message})`, { cause: err });
+    if (err instanceof ProtobufError)
+      throw new Error(`GET ${path}: the protobuf answer cannot be read (${err.message})`, { cause: err });
     throw err;
   } finally {
     clearTimeout(timer);
@@ -157,7 +170,7 @@ function get(
   agent: HttpAgent,
   headers: Record<string, string>,
   signal: AbortSignal,
-  opts: { pick?: Pick; map?: (element: unknown) => unknown },
+  opts: { pick?: Pick; map?: (element: unknown) => unknown; protobuf?: Schema },
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
@@ -166,7 +179,13 @@ function get(
       const responseHeaders: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers))
         if (v !== undefined) responseHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
-      const stream = status >= 200 && status < 300 && opts.pick ? new PickStream(opts.pick, opts.map) : undefined;
+      const picked = status >= 200 && status < 300 && opts.pick;
+      const proto = picked && opts.protobuf && (res.headers['content-type'] ?? '').startsWith(PROTOBUF_MEDIA_TYPE);
+      const stream = !picked
+        ? undefined
+        : proto
+          ? new ProtoPickStream(opts.protobuf!, opts.pick!, opts.map)
+          : new PickStream(opts.pick!, opts.map);
       const chunks: Buffer[] = [];
       let failed = false;
       const fail = (err: unknown) => {

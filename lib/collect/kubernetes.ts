@@ -5,6 +5,7 @@
  * PVs bound to the namespace's claims) so memory stays flat on large clusters.
  */
 import type { Pick } from '../adapters/json-pick';
+import { NODE, POD, type Schema } from '../adapters/proto-pick';
 import { kubeErrorCode, kubeErrorMessage, kubeGet, type Query } from '../adapters/kube';
 import { CollectError } from '../errors';
 import { decodeReleaseSecret } from '../helm/release';
@@ -46,6 +47,7 @@ async function listAll(
     pick?: Pick;
     keep?: (o: K8sObject) => boolean;
     trim?: (o: K8sObject, apiVersion: string, kind: string) => K8sObject;
+    protobuf?: Schema;
   } = {},
 ): Promise<K8sObject[]> {
   const kc = await ctx.kube();
@@ -68,7 +70,7 @@ async function listAll(
         path,
         { ...query, limit: PAGE, continue: cont },
         // Picked pages are mapped as they are read; the others (small lists) once parsed.
-        { timeoutMs: ctx.timeoutMs, pick, map: pick ? map : undefined },
+        { timeoutMs: ctx.timeoutMs, pick, map: pick ? map : undefined, protobuf: opts.protobuf },
       );
     } catch (err) {
       if (!cont || restarted || kubeErrorCode(err) !== 410) throw err;
@@ -154,6 +156,12 @@ function list(
     namespaced: boolean;
     /** The members the checks read (the rest of each object is not even parsed). */
     pick?: Pick;
+    /**
+     * The item message, for a big list of a built-in kind: it is asked for in the API server's
+     * protobuf encoding, where what the pick leaves out is skipped by its length (see
+     * lib/adapters/proto-pick); JSON stays the fallback.
+     */
+    protobuf?: Schema;
     /** The object kept of each item as listed (apiVersion and kind are not in a list's items). */
     trim?: (o: K8sObject, apiVersion: string, kind: string) => K8sObject;
     /** Whether to keep an item, as listed. */
@@ -177,7 +185,7 @@ function list(
         spec.apiVersion,
         spec.kind,
         {},
-        { pick: spec.pick, trim, keep: keep && ((o) => keep(o, ns)) },
+        { pick: spec.pick, trim, keep: keep && ((o) => keep(o, ns)), protobuf: spec.protobuf },
       );
     },
   });
@@ -343,6 +351,7 @@ export const kubernetesCollectors: Collector[] = [
     namespaced: false,
     pick: NODE_PICK,
     trim: trimNode,
+    protobuf: NODE,
   }),
   list('k8s.statefulSets', 'statefulSets', {
     ...apps,
@@ -353,7 +362,15 @@ export const kubernetesCollectors: Collector[] = [
   list('k8s.daemonSets', 'daemonSets', { ...apps, resource: 'daemonsets', kind: 'DaemonSet', namespaced: true }),
   list('k8s.deployments', 'deployments', { ...apps, resource: 'deployments', kind: 'Deployment', namespaced: true }),
   // Only what the checks read: owner, node, phase, readiness, IP and start (ALB targets).
-  list('k8s.pods', 'pods', { ...core, resource: 'pods', kind: 'Pod', namespaced: true, pick: POD_PICK, trim: trimPod }),
+  list('k8s.pods', 'pods', {
+    ...core,
+    resource: 'pods',
+    kind: 'Pod',
+    namespaced: true,
+    pick: POD_PICK,
+    trim: trimPod,
+    protobuf: POD,
+  }),
   list('k8s.services', 'services', { ...core, resource: 'services', kind: 'Service', namespaced: true }),
   list('k8s.endpoints', 'endpoints', { ...core, resource: 'endpoints', kind: 'Endpoints', namespaced: true }),
   list('k8s.persistentVolumeClaims', 'persistentVolumeClaims', {
