@@ -9,6 +9,16 @@
  * EKS: the bearer token must be a well-formed EKS token (a presigned STS GetCallerIdentity URL
  * signed with `x-k8s-aws-id: <cluster>`), whose signature is checked against the test credentials.
  * Every request is recorded, so tests can assert that stackcheck never writes.
+ *
+ * Content negotiation follows the real server (k8s.io/apiserver `negotiation`): the Accept header's
+ * media ranges are ranked by q-value then specificity, and the first that matches a type the
+ * endpoint offers wins (an empty header means JSON). Built-in resources offer JSON, YAML and
+ * protobuf; custom resources (a CRD's group) JSON and YAML only. Lists of pods and nodes are
+ * answered in protobuf when it wins (see k8s-protobuf.ts). Fake limitations: no YAML, no protobuf
+ * for other kinds, no `as=Table` conversions; when one of those wins, the fake answers JSON if the
+ * header accepts it, else `406` with a Status saying the fake does not encode it. Error answers
+ * (Status objects) are protobuf when protobuf won, as the server's `ErrorNegotiated` writes them;
+ * when nothing the endpoint offers is acceptable the `406` is JSON (`WriteRawJSON`).
  */
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -21,6 +31,7 @@ import { encodeReleaseSecret } from '../../../lib/helm/release';
 import type { K8sObject, KubernetesState } from '../../../lib/snapshot/types';
 import type { GeneratedPods } from '../factories/k8s-large';
 import { FaultPlan, sleep } from './faults';
+import { encodeKubeList, encodeObject, encodeStatus, itemKindOf, KUBE_PROTOBUF } from './k8s-protobuf';
 import { testPki } from './tls';
 
 export interface K8sRequest {
@@ -37,6 +48,71 @@ interface Route {
     m: RegExpMatchArray,
   ) => { kind: string; apiVersion: string; items: K8sObject[] } | undefined;
   name: string;
+  /** A custom resource (a CRD's group): the real server offers no protobuf for it. */
+  custom?: boolean;
+}
+
+const JSON_TYPE = 'application/json';
+const YAML_TYPE = 'application/yaml';
+/** What kube-apiserver offers for built-in resources and for custom resources, in its order. */
+const BUILT_IN_TYPES = [JSON_TYPE, YAML_TYPE, KUBE_PROTOBUF];
+const CUSTOM_TYPES = [JSON_TYPE, YAML_TYPE];
+/** The list kinds this fake encodes in protobuf. */
+const PROTOBUF_LISTS = new Set(['PodList', 'NodeList']);
+
+interface MediaRange {
+  type: string;
+  subtype: string;
+  q: number;
+  params: Record<string, string>;
+  order: number;
+}
+
+/** An Accept header's media ranges, best first: by q-value, then exact before `type/*` before `*\/*`. */
+export function parseAccept(header: string): MediaRange[] {
+  const ranges: MediaRange[] = [];
+  header.split(',').forEach((part, order) => {
+    const [range, ...rest] = part.split(';').map((x) => x.trim());
+    if (!range) return;
+    const [type, subtype = ''] = range.toLowerCase().split('/');
+    const params: Record<string, string> = {};
+    let q = 1;
+    for (const p of rest) {
+      const eq = p.indexOf('=');
+      const k = (eq < 0 ? p : p.slice(0, eq)).trim().toLowerCase();
+      const v =
+        eq < 0
+          ? ''
+          : p
+              .slice(eq + 1)
+              .trim()
+              .replace(/^"(.*)"$/, '$1');
+      if (k === 'q') q = Number.isFinite(Number(v)) ? Number(v) : 0;
+      else params[k] = v;
+    }
+    ranges.push({ type, subtype, q, params, order });
+  });
+  const specificity = (r: MediaRange) => (r.type === '*' ? 0 : r.subtype === '*' ? 1 : 2);
+  return ranges.sort((a, b) => b.q - a.q || specificity(b) - specificity(a) || a.order - b.order);
+}
+
+/**
+ * The media type the server answers with: the first offered type the best range matches, as
+ * kube-apiserver picks it (no header: the first offered). Like it, a range with q=0 still counts
+ * (goautoneg ranks it last but NegotiateMediaTypeOptions does not skip it). A range asking for a
+ * conversion (`as=Table`…) is skipped: the fake serves none.
+ */
+export function negotiate(header: string | undefined, offered: string[]): string | undefined {
+  if (!header || !header.trim()) return offered[0];
+  for (const r of parseAccept(header)) {
+    if (r.params.as !== undefined) continue;
+    const hit = offered.find((t) => {
+      const [type, subtype] = t.split('/');
+      return (r.type === type && (r.subtype === subtype || r.subtype === '*')) || (r.type === '*' && r.subtype === '*');
+    });
+    if (hit) return hit;
+  }
+  return undefined;
 }
 
 function inNs(list: K8sObject[], ns: string): K8sObject[] {
@@ -65,6 +141,7 @@ export class FakeKubeApi {
    */
   cacheJson = false;
   private readonly json = new WeakMap<K8sObject, string>();
+  private readonly protobuf = new WeakMap<K8sObject, Buffer>();
   private server?: Server;
   url = '';
   /** TLS connections accepted (a client that keeps connections alive opens few). */
@@ -158,16 +235,19 @@ export class FakeKubeApi {
       },
       {
         name: 'list servicemonitors',
+        custom: true,
         re: /^\/apis\/monitoring\.coreos\.com\/v1\/namespaces\/([^/]+)\/servicemonitors$/,
         list: nsList('ServiceMonitor', 'monitoring.coreos.com/v1', (s) => s.serviceMonitors),
       },
       {
         name: 'list prometheuses',
+        custom: true,
         re: /^\/apis\/monitoring\.coreos\.com\/v1\/namespaces\/([^/]+)\/prometheuses$/,
         list: nsList('Prometheus', 'monitoring.coreos.com/v1', (s) => s.prometheuses),
       },
       {
         name: 'list targetgroupbindings',
+        custom: true,
         re: /^\/apis\/elbv2\.k8s\.aws\/v1beta1\/namespaces\/([^/]+)\/targetgroupbindings$/,
         list: nsList('TargetGroupBinding', 'elbv2.k8s.aws/v1beta1', (s) => s.targetGroupBindings),
       },
@@ -194,8 +274,15 @@ export class FakeKubeApi {
     return this.requests.filter((r) => r.method !== 'GET');
   }
 
-  private status(res: ServerResponse, code: number, reason: string, message: string): void {
+  /** A Status answer; in protobuf when the request negotiated protobuf (`as`), as the real server does. */
+  private status(res: ServerResponse, code: number, reason: string, message: string, as?: string): void {
     if (res.headersSent) return;
+    if (as === KUBE_PROTOBUF) {
+      res
+        .writeHead(code, { 'content-type': KUBE_PROTOBUF })
+        .end(encodeStatus({ metadata: {}, status: 'Failure', message, reason, code }));
+      return;
+    }
     res
       .writeHead(code, { 'content-type': 'application/json' })
       .end(
@@ -281,27 +368,46 @@ export class FakeKubeApi {
           ? undefined
           : 'unknown token'
         : await this.verifyToken(token);
+    const accept = req.headers.accept;
     if (problem) {
       record(401);
-      return this.status(res, 401, 'Unauthorized', `Unauthorized (${problem})`);
+      // Authentication runs before routing; its Status is negotiated with the built-in types.
+      return this.status(res, 401, 'Unauthorized', `Unauthorized (${problem})`, negotiate(accept, BUILT_IN_TYPES));
     }
     if (this.faults.latencyMs) await sleep(this.faults.latencyMs);
     const routes = this.routes();
     const nsGet = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(u.pathname);
     const route = routes.find((r) => r.re.test(u.pathname));
     const callName = nsGet ? 'get namespace' : (route?.name ?? u.pathname);
+    // The media type the real server would answer with (undefined: none it offers is acceptable).
+    const offered = route?.custom ? CUSTOM_TYPES : BUILT_IN_TYPES;
+    const as = negotiate(accept, offered);
+    const status = (code: number, reason: string, message: string) => this.status(res, code, reason, message, as);
+    /** How to write a success answer of this kind: JSON, protobuf, or a 406 already sent. */
+    const answerAs = (kind: string): 'json' | 'protobuf' | undefined => {
+      if (as === KUBE_PROTOBUF && PROTOBUF_LISTS.has(kind)) return 'protobuf';
+      if (as === JSON_TYPE || negotiate(accept, [JSON_TYPE]) === JSON_TYPE) return 'json';
+      record(406);
+      if (!as) status(406, 'NotAcceptable', `only the following media types are accepted: ${offered.join(', ')}`);
+      else
+        status(
+          406,
+          'NotAcceptable',
+          `the fake API server does not encode ${kind} as ${as} (a limitation of test/support/fakes/k8s-api.ts; the real server would): accept application/json as well`,
+        );
+      return undefined;
+    };
     const fault = this.faults.take(callName);
     if (fault) {
       record(fault.kind === 'accessDenied' ? 403 : fault.kind === 'unauthorized' ? 401 : 500);
       if (fault.kind === 'hang') return;
       if (fault.kind === 'accessDenied')
-        return this.status(
-          res,
+        return status(
           403,
           'Forbidden',
           `${callName.replace('list ', '')} is forbidden: User "stackcheck" cannot ${callName.split(' ')[0]} resource`,
         );
-      if (fault.kind === 'unauthorized') return this.status(res, 401, 'Unauthorized', 'Unauthorized');
+      if (fault.kind === 'unauthorized') return status(401, 'Unauthorized', 'Unauthorized');
       if (fault.kind === 'throttle') {
         res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' }).end(
           JSON.stringify({
@@ -316,19 +422,30 @@ export class FakeKubeApi {
         return;
       }
       if (fault.kind === 'malformed') {
+        const protobufList = route?.name === 'list nodes' ? 'NodeList' : route?.name === 'list pods' ? 'PodList' : '';
+        if (as === KUBE_PROTOBUF && protobufList) {
+          // A protobuf list cut short inside its raw field: the envelope announces more bytes than arrive.
+          const whole = encodeKubeList('v1', protobufList, {}, []);
+          res.writeHead(200, { 'content-type': KUBE_PROTOBUF }).end(whole.subarray(0, whole.length - 6));
+          return;
+        }
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"kind":"List","items":[{');
         return;
       }
-      return this.status(res, 500, 'InternalError', 'etcdserver: request timed out');
+      return status(500, 'InternalError', 'etcdserver: request timed out');
     }
     if (req.method !== 'GET') {
       record(405);
-      return this.status(res, 405, 'MethodNotAllowed', 'this fake API server is read-only');
+      return status(405, 'MethodNotAllowed', 'this fake API server is read-only');
     }
     if (nsGet) {
       const ns = this.state.namespaces.find((n) => n.metadata.name === nsGet[1]);
-      record(ns ? 200 : 404);
-      if (!ns) return this.status(res, 404, 'NotFound', `namespaces "${nsGet[1]}" not found`);
+      if (!ns) {
+        record(404);
+        return status(404, 'NotFound', `namespaces "${nsGet[1]}" not found`);
+      }
+      if (!answerAs('Namespace')) return;
+      record(200);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(ns));
       return;
     }
@@ -336,7 +453,7 @@ export class FakeKubeApi {
     const listed = route && m ? route.list(this.state, m) : undefined;
     if (!route || !listed) {
       record(404);
-      return this.status(res, 404, 'NotFound', 'the server could not find the requested resource');
+      return status(404, 'NotFound', 'the server could not find the requested resource');
     }
     // The list: the state's objects, then (for pods) the generated ones, by index.
     const own = listed.items;
@@ -365,19 +482,13 @@ export class FakeKubeApi {
       }
       if (token.v !== 'meta.k8s.io/v1' || typeof token.rv !== 'number' || !/^\d+$/.test(token.start ?? '')) {
         record(400);
-        return this.status(
-          res,
-          400,
-          'BadRequest',
-          'continue key is not valid: incorrect encoded start resourceVersion',
-        );
+        return status(400, 'BadRequest', 'continue key is not valid: incorrect encoded start resourceVersion');
       }
       const expired = this.expireContinueTokens > 0;
       if (expired) this.expireContinueTokens -= 1;
       if (expired || Date.now() - (token.issued ?? 0) > this.continueTtlMs) {
         record(410);
-        return this.status(
-          res,
+        return status(
           410,
           'Expired',
           'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
@@ -393,12 +504,24 @@ export class FakeKubeApi {
             'base64',
           )
         : undefined;
-    const parts: string[] = [];
-    for (let i = start; i < end; i++) parts.push(this.toJson(at(i)));
-    const metadata = JSON.stringify({
+    const listMeta = {
       resourceVersion: String(rv),
       ...(next ? { continue: next, remainingItemCount: count - end } : {}),
-    });
+    };
+    const form = answerAs(listed.kind);
+    if (!form) return;
+    if (form === 'protobuf') {
+      const itemKind = itemKindOf(listed.kind);
+      const items: Buffer[] = [];
+      for (let i = start; i < end; i++) items.push(this.toProtobuf(itemKind, at(i)));
+      const body = encodeKubeList(listed.apiVersion, listed.kind, listMeta, items);
+      record(200);
+      res.writeHead(200, { 'content-type': KUBE_PROTOBUF }).end(body);
+      return;
+    }
+    const parts: string[] = [];
+    for (let i = start; i < end; i++) parts.push(this.toJson(at(i)));
+    const metadata = JSON.stringify(listMeta);
     record(200);
     res
       .writeHead(200, { 'content-type': 'application/json' })
@@ -421,6 +544,17 @@ export class FakeKubeApi {
       byNs.set(key, list);
     }
     return list;
+  }
+
+  /** An item's protobuf message, kept like its JSON when `cacheJson` is on. */
+  private toProtobuf(kind: string, o: K8sObject): Buffer {
+    if (!this.cacheJson) return encodeObject(kind, o);
+    let bytes = this.protobuf.get(o);
+    if (bytes === undefined) {
+      bytes = encodeObject(kind, o);
+      this.protobuf.set(o, bytes);
+    }
+    return bytes;
   }
 
   private toJson(o: K8sObject): string {
