@@ -226,9 +226,38 @@ class Reader {
   }
 }
 
-/** `metav1.Time` as its JSON encoding writes it: RFC 3339 in UTC to the second; null for the zero time. */
+/** Times already formatted: a list's objects share most of theirs (created, started, probed together). */
+const times = new Map<number, string>();
+
+/** `metav1.Time` as its JSON encoding writes it: RFC 3339 in UTC to the second. */
 function timeString(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  let t = times.get(seconds);
+  if (t === undefined) {
+    const iso = new Date(seconds * 1000).toISOString();
+    // Years 0000–9999 (RFC 3339's): `YYYY-MM-DDTHH:MM:SS.sssZ` without the milliseconds.
+    t = iso.length === 24 ? `${iso.slice(0, 19)}Z` : iso.replace(/\.\d{3}Z$/, 'Z');
+    if (times.size >= 4096) times.clear();
+    times.set(seconds, t);
+  }
+  return t;
+}
+
+type Slices = Buffer & {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+};
+
+/**
+ * The UTF-8 string of `b[start, end)`. Most of what is read (names, label keys and values,
+ * condition words) is short ASCII, which reads as Latin-1 without UTF-8 decoding.
+ */
+function text(b: Buffer, start: number, end: number): string {
+  if (end - start <= 64) {
+    let i = start;
+    while (i < end && b[i] < 0x80) i++;
+    if (i === end) return (b as Slices).latin1Slice(start, end);
+  }
+  return (b as Slices).utf8Slice(start, end);
 }
 
 /** A `metav1.Time` message: the zero time is written as an empty message. */
@@ -251,7 +280,7 @@ function readMapEntry(r: Reader, end: number, into: Record<string, string>): voi
     const f = tag >>> 3;
     if ((tag & 7) === WIRE_LEN && (f === 1 || f === 2)) {
       const e = r.lengthEnd(end);
-      const s = r.b.toString('utf8', r.pos, e);
+      const s = text(r.b, r.pos, e);
       r.pos = e;
       if (f === 1) key = s;
       else value = s;
@@ -288,7 +317,7 @@ function readMessage(r: Reader, end: number, s: Schema, pick: Pick): Record<stri
     } else {
       if (wire !== WIRE_LEN) throw new ProtobufError(`${s.name}.${field.name}: a length-delimited value was expected`);
       const e = r.lengthEnd(end);
-      if (field.type === 'string') value = r.b.toString('utf8', r.pos, e);
+      if (field.type === 'string') value = text(r.b, r.pos, e);
       else if (field.type === 'time') value = readTime(r, e);
       else if (field.type === 'map') {
         const m = (out[field.name] as Record<string, string> | undefined) ?? {};
