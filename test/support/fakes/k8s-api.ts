@@ -39,6 +39,8 @@ export interface K8sRequest {
   path: string;
   query: Record<string, string>;
   status: number;
+  /** The media type of a list's answer (application/json or the protobuf one). */
+  contentType?: string;
 }
 
 interface Route {
@@ -140,6 +142,11 @@ export class FakeKubeApi {
    * tests that change objects in place leave it off).
    */
   cacheJson = false;
+  /**
+   * Offer protobuf for built-in kinds, as kube-apiserver does; off: JSON and YAML only, as a
+   * server (or proxy) that does not speak it, so a client's fallback to JSON can be tested.
+   */
+  offerProtobuf = true;
   private readonly json = new WeakMap<K8sObject, string>();
   private readonly protobuf = new WeakMap<K8sObject, Buffer>();
   private server?: Server;
@@ -358,8 +365,14 @@ export class FakeKubeApi {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const u = new URL(req.url ?? '/', 'https://localhost');
     const query = Object.fromEntries(u.searchParams);
-    const record = (status: number) =>
-      this.requests.push({ method: req.method ?? 'GET', path: u.pathname, query, status });
+    const record = (status: number, contentType?: string) =>
+      this.requests.push({
+        method: req.method ?? 'GET',
+        path: u.pathname,
+        query,
+        status,
+        ...(contentType ? { contentType } : {}),
+      });
     const auth = req.headers.authorization ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
     const problem =
@@ -380,7 +393,7 @@ export class FakeKubeApi {
     const route = routes.find((r) => r.re.test(u.pathname));
     const callName = nsGet ? 'get namespace' : (route?.name ?? u.pathname);
     // The media type the real server would answer with (undefined: none it offers is acceptable).
-    const offered = route?.custom ? CUSTOM_TYPES : BUILT_IN_TYPES;
+    const offered = route?.custom || !this.offerProtobuf ? CUSTOM_TYPES : BUILT_IN_TYPES;
     const as = negotiate(accept, offered);
     const status = (code: number, reason: string, message: string) => this.status(res, code, reason, message, as);
     /** How to write a success answer of this kind: JSON, protobuf, or a 406 already sent. */
@@ -515,14 +528,14 @@ export class FakeKubeApi {
       const items: Buffer[] = [];
       for (let i = start; i < end; i++) items.push(this.toProtobuf(itemKind, at(i)));
       const body = encodeKubeList(listed.apiVersion, listed.kind, listMeta, items);
-      record(200);
+      record(200, KUBE_PROTOBUF);
       res.writeHead(200, { 'content-type': KUBE_PROTOBUF }).end(body);
       return;
     }
     const parts: string[] = [];
     for (let i = start; i < end; i++) parts.push(this.toJson(at(i)));
     const metadata = JSON.stringify(listMeta);
-    record(200);
+    record(200, JSON_TYPE);
     res
       .writeHead(200, { 'content-type': 'application/json' })
       .end(
