@@ -194,6 +194,13 @@ class Reader {
     throw new ProtobufError('a protobuf varint is longer than 10 bytes');
   }
 
+  /** A member's tag (field number << 3 | wire type); field number 0 is not one (Go refuses it too). */
+  tag(end: number): number {
+    const t = this.varint(end);
+    if (t < 8) throw new ProtobufError('a protobuf member has the field number 0');
+    return t;
+  }
+
   /** The end of a length-delimited value that starts here (after its length). */
   lengthEnd(end: number): number {
     const n = this.varint(end);
@@ -233,7 +240,10 @@ const times = new Map<number, string>();
 function timeString(seconds: number): string {
   let t = times.get(seconds);
   if (t === undefined) {
-    const iso = new Date(seconds * 1000).toISOString();
+    const ms = seconds * 1000;
+    // Beyond a Date's ±8.64e15 ms (±273 790 years) toISOString would throw a RangeError.
+    if (!(Math.abs(ms) <= 8.64e15)) throw new ProtobufError(`a protobuf time is out of range (${seconds} s)`);
+    const iso = new Date(ms).toISOString();
     // Years 0000–9999 (RFC 3339's): `YYYY-MM-DDTHH:MM:SS.sssZ` without the milliseconds.
     t = iso.length === 24 ? `${iso.slice(0, 19)}Z` : iso.replace(/\.\d{3}Z$/, 'Z');
     if (times.size >= 4096) times.clear();
@@ -265,7 +275,7 @@ function readTime(r: Reader, end: number): string | null {
   if (r.pos === end) return null;
   let seconds = 0;
   while (r.pos < end) {
-    const tag = r.varint(end);
+    const tag = r.tag(end);
     if (tag >>> 3 === 1 && (tag & 7) === WIRE_VARINT) seconds = r.varint(end);
     else r.skip(tag & 7, end);
   }
@@ -276,7 +286,7 @@ function readMapEntry(r: Reader, end: number, into: Record<string, string>): voi
   let key = '';
   let value = '';
   while (r.pos < end) {
-    const tag = r.varint(end);
+    const tag = r.tag(end);
     const f = tag >>> 3;
     if ((tag & 7) === WIRE_LEN && (f === 1 || f === 2)) {
       const e = r.lengthEnd(end);
@@ -301,7 +311,7 @@ function readMessage(r: Reader, end: number, s: Schema, pick: Pick): Record<stri
   const out: Record<string, unknown> = {};
   const named = pick === true ? undefined : (pick as { readonly [member: string]: Pick });
   while (r.pos < end) {
-    const tag = r.varint(end);
+    const tag = r.tag(end);
     const wire = tag & 7;
     const field = s.fields.get(tag >>> 3);
     const sub = field && (named ? named[field.name] : true);
@@ -424,6 +434,13 @@ export class ProtoPickStream {
   private read(final: boolean): void {
     const b = this.buf;
     const r = new Reader(b, !final);
+    // A member whose bytes are all in is read by one that cannot wait for more: a member broken
+    // inside (a length or varint past its end) is an error now, not a wait holding the rest.
+    const whole = new Reader(b);
+    const inWhole = <T>(read: (w: Reader) => T): T => {
+      whole.pos = r.pos;
+      return read(whole);
+    };
     let kept = 0;
     try {
       for (;;) {
@@ -439,7 +456,7 @@ export class ProtoPickStream {
             if (final && !this.kind) throw new ProtobufError('the protobuf answer holds no object');
             return;
           }
-          const tag = r.varint(b.length);
+          const tag = r.tag(b.length);
           const f = tag >>> 3;
           if (f === 2 && (tag & 7) === WIRE_LEN) {
             // raw: the list itself, read item by item
@@ -449,7 +466,7 @@ export class ProtoPickStream {
             this.listSeen = true;
           } else if (f === 1 && (tag & 7) === WIRE_LEN) {
             const e = r.lengthEnd(b.length);
-            const type = readMessage(r, e, RUNTIME_TYPE_META, true);
+            const type = inWhole((w) => readMessage(w, e, RUNTIME_TYPE_META, true));
             this.kind = String(type.kind ?? '');
             if (!this.kind.endsWith('List'))
               throw new ProtobufError(`the protobuf answer is a ${this.kind || 'object without a kind'}, not a list`);
@@ -475,7 +492,7 @@ export class ProtoPickStream {
           const listEnd = r.pos + this.listLeft;
           if (r.pos >= b.length) return final ? r.short() : undefined;
           const start = r.pos;
-          const tag = r.varint(listEnd);
+          const tag = r.tag(listEnd);
           const f = tag >>> 3;
           if (f === 2 && (tag & 7) === WIRE_LEN) {
             const e = r.lengthEnd(listEnd);
@@ -483,14 +500,17 @@ export class ProtoPickStream {
               this.waitFor = e;
               return r.short();
             }
-            const o = readMessage(r, e, this.item, this.itemPick);
+            const o = inWhole((w) => readMessage(w, e, this.item, this.itemPick));
             r.pos = e;
             const mapped = this.map(o);
             if (mapped !== undefined) this.items.push(mapped);
           } else if (f === 1 && (tag & 7) === WIRE_LEN) {
             const e = r.lengthEnd(listEnd);
             if (e > b.length) return r.short();
-            Object.assign(this.metadata, readMessage(r, e, ListMeta, true));
+            Object.assign(
+              this.metadata,
+              inWhole((w) => readMessage(w, e, ListMeta, true)),
+            );
             r.pos = e;
           } else {
             r.skip(tag & 7, listEnd);
@@ -538,7 +558,7 @@ export function protobufStatus(bytes: Buffer): Record<string, unknown> | undefin
     let kind = '';
     let raw: Buffer | undefined;
     while (r.pos < bytes.length) {
-      const tag = r.varint(bytes.length);
+      const tag = r.tag(bytes.length);
       if ((tag & 7) === WIRE_LEN && (tag >>> 3 === 1 || tag >>> 3 === 2)) {
         const e = r.lengthEnd(bytes.length);
         if (tag >>> 3 === 1) kind = String(readMessage(r, e, RUNTIME_TYPE_META, true).kind ?? '');
