@@ -142,7 +142,16 @@ const WIRE_I32 = 5;
 /** Thrown where a read needs bytes that have not arrived yet (not an Error: no stack to capture). */
 const MORE = Symbol('more');
 
-/** Reads protobuf primitives from a buffer; every read checks it stays before `end`. */
+/** No message bound (the envelope's members): only the bytes received so far end a read there. */
+const UNBOUNDED = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Reads protobuf primitives from a buffer; every read checks it stays before `end`, the end of the
+ * message it is in: going past it is a malformed answer whether or not its bytes are all in.
+ * Running out of the buffer's bytes before `end` is a cut-short answer, or for a `partial` reader
+ * (a page arriving) a wait for more. `lengthEnd` and the fixed-size skips leave the reader past
+ * the buffer when `end` lies past it: the caller checks.
+ */
 class Reader {
   pos = 0;
   constructor(
@@ -150,6 +159,10 @@ class Reader {
     /** Running out of bytes before it means: wait for more (streaming) rather than an error. */
     readonly partial = false,
   ) {}
+
+  past(): never {
+    throw new ProtobufError('a protobuf value goes past the end of the message around it');
+  }
 
   short(): never {
     if (this.partial) throw MORE;
@@ -163,7 +176,8 @@ class Reader {
     let lo = 0;
     let shift = 0;
     for (; shift < 28; shift += 7) {
-      if (p >= end || p >= b.length) return this.short();
+      if (p >= end) return this.past();
+      if (p >= b.length) return this.short();
       const x = b[p++];
       lo |= (x & 0x7f) << shift;
       if (x < 0x80) {
@@ -175,7 +189,8 @@ class Reader {
     let v = lo >>> 0;
     let mul = 2 ** 28;
     for (let i = 0; i < 6; i++) {
-      if (p >= end || p >= b.length) return this.short();
+      if (p >= end) return this.past();
+      if (p >= b.length) return this.short();
       const x = b[p++];
       v += (x & 0x7f) * mul;
       mul *= 128;
@@ -205,10 +220,7 @@ class Reader {
   lengthEnd(end: number): number {
     const n = this.varint(end);
     const e = this.pos + n;
-    if (e > end) {
-      if (this.partial && e > this.b.length) throw MORE;
-      throw new ProtobufError('a protobuf value is longer than the message around it');
-    }
+    if (e > end) this.past();
     return e;
   }
 
@@ -229,7 +241,7 @@ class Reader {
       default:
         throw new ProtobufError(`protobuf wire type ${wire} is not one the Kubernetes API uses`);
     }
-    if (this.pos > end) this.short();
+    if (this.pos > end) this.past();
   }
 }
 
@@ -456,30 +468,33 @@ export class ProtoPickStream {
             if (final && !this.kind) throw new ProtobufError('the protobuf answer holds no object');
             return;
           }
-          const tag = r.tag(b.length);
+          const tag = r.tag(UNBOUNDED);
           const f = tag >>> 3;
           if (f === 2 && (tag & 7) === WIRE_LEN) {
             // raw: the list itself, read item by item
-            this.listLeft = r.varint(b.length);
+            this.listLeft = r.varint(UNBOUNDED);
             kept = r.pos;
             this.at = At.List;
             this.listSeen = true;
           } else if (f === 1 && (tag & 7) === WIRE_LEN) {
-            const e = r.lengthEnd(b.length);
+            const e = r.lengthEnd(UNBOUNDED);
+            if (e > b.length) return r.short();
             const type = inWhole((w) => readMessage(w, e, RUNTIME_TYPE_META, true));
             this.kind = String(type.kind ?? '');
             if (!this.kind.endsWith('List'))
               throw new ProtobufError(`the protobuf answer is a ${this.kind || 'object without a kind'}, not a list`);
             r.pos = kept = e;
           } else if (f === 3 && (tag & 7) === WIRE_LEN) {
-            const e = r.lengthEnd(b.length);
+            const e = r.lengthEnd(UNBOUNDED);
+            if (e > b.length) return r.short();
             if (e > r.pos)
               throw new ProtobufError(
                 `the protobuf answer is encoded (${b.toString('utf8', r.pos, e)}), which is not supported`,
               );
             r.pos = kept = e;
           } else {
-            r.skip(tag & 7, b.length);
+            r.skip(tag & 7, UNBOUNDED);
+            if (r.pos > b.length) return r.short();
             kept = r.pos;
           }
           continue;

@@ -184,6 +184,15 @@ describe('proto-pick, hostile: what a real server or network can send', () => {
     expect(() => {
       for (let at = 0; at < other.length; at += 512) stream2.push(other.subarray(at, at + 512));
     }).toThrow(ProtobufError);
+    // An item, or a list's tag, that goes past the end of the list: refused once the list's bytes are in.
+    for (const list of [
+      [...len(1, s(2, '1')), ...tag(2, 2), ...varint(100_000), 1, 2, 3],
+      [...len(1, s(2, '1')), 0x80],
+    ]) {
+      const bytes3 = envelope('PodList', list, s(4, 'x'.repeat(1000)));
+      const stream3 = new ProtoPickStream(POD, { metadata: true, items: [POD_PICK] });
+      expect(() => stream3.push(bytes3.subarray(0, 100))).toThrow(ProtobufError);
+    }
   });
 
   it('holds about one item and one chunk, not the page', () => {
