@@ -308,7 +308,10 @@ function readMapEntry(r: Reader, end: number, into: Record<string, string>): voi
       else value = s;
     } else r.skip(tag & 7, end);
   }
-  into[key] = value;
+  // As JSON.parse makes it: an own member, even one named __proto__.
+  if (key === '__proto__')
+    Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
+  else into[key] = value;
 }
 
 function isEmpty(v: unknown): boolean {

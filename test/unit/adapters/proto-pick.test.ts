@@ -227,3 +227,13 @@ describe('proto-pick: reading a Kubernetes protobuf list page', () => {
     expect(protobufStatus(status.subarray(0, status.length - 3))).toBeUndefined();
   });
 });
+
+describe('proto-pick: map keys', () => {
+  it('a label named __proto__ is an own member, as JSON.parse makes it, not the object prototype', () => {
+    const bytes = Buffer.from(len(1, [...s(1, 'p'), ...entry(11, '__proto__', 'x'), ...entry(11, 'a', 'b')]));
+    const got = pickMessage(bytes, POD, { metadata: { labels: true } }) as { metadata: { labels: object } };
+    expect(got.metadata.labels).toEqual(JSON.parse('{"__proto__":"x","a":"b"}'));
+    expect(Object.getPrototypeOf(got.metadata.labels)).toBe(Object.prototype);
+    expect(Object.keys(got.metadata.labels)).toEqual(['__proto__', 'a']);
+  });
+});
