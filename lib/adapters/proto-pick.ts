@@ -385,15 +385,24 @@ const enum At {
  * dropped, so memory holds one item, not the page. `end()` returns `{ metadata, items }` and throws
  * ProtobufError for a malformed or cut-short page.
  */
+/** Receive buffers of ProtoPickStream, reused (a stream holds one while it reads). */
+const spare: Buffer[] = [];
+const RECEIVE = 256 * 1024;
+
 export class ProtoPickStream {
-  private buf: Buffer = Buffer.alloc(0);
-  /** Chunks received since the last read, and their length. */
-  private pending: Buffer[] = [];
-  private pendingLen = 0;
-  /** Bytes `buf` must hold before reading on is worth it (the end of the item being received). */
+  /**
+   * The receive buffer, reused across chunks and streams: bytes before `start` are read, bytes
+   * from `start` to `end` wait (the item being received). A buffer per chunk (or a concatenation
+   * per chunk) is garbage the size of the whole answer outside the V8 heap, which the collector
+   * frees late: at 5 000 nodes that was 70 MB more peak RSS.
+   */
+  private buf: Buffer;
+  private start = 0;
+  private stop = 0;
+  /** Bytes from `start` that must be in before reading on is worth it (the item being received). */
   private waitFor = 0;
   private at = At.Magic;
-  /** Bytes of the `raw` list still to come after the start of `buf` (in the List state). */
+  /** Bytes of the `raw` list still to come after `start` (in the List state). */
   private listLeft = 0;
   private kind = '';
   private listSeen = false;
@@ -409,45 +418,51 @@ export class ProtoPickStream {
   ) {
     const each = pick !== true && !Array.isArray(pick) ? (pick as Record<string, Pick>).items : undefined;
     this.itemPick = Array.isArray(each) ? (each[0] as Pick) : true;
+    this.buf = spare.pop() ?? Buffer.allocUnsafe(RECEIVE);
   }
 
   push(chunk: Buffer): void {
     if (this.done) throw new Error('ProtoPickStream: push after end');
-    this.pending.push(chunk);
-    this.pendingLen += chunk.length;
-    if (this.buf.length + this.pendingLen < this.waitFor) return;
-    this.flush();
+    if (this.stop + chunk.length > this.buf.length) {
+      // Move what waits to the front; grow only for an item bigger than the buffer.
+      const waiting = this.stop - this.start;
+      const target =
+        waiting + chunk.length > this.buf.length
+          ? Buffer.allocUnsafe(Math.max(2 * this.buf.length, waiting + chunk.length))
+          : this.buf;
+      this.buf.copy(target, 0, this.start, this.stop);
+      this.buf = target;
+      this.start = 0;
+      this.stop = waiting;
+    }
+    this.stop += chunk.copy(this.buf, this.stop);
+    if (this.stop - this.start < this.waitFor) return;
     this.read(false);
-  }
-
-  private flush(): void {
-    if (this.pendingLen === 0) return;
-    this.buf =
-      this.buf.length === 0 && this.pending.length === 1 ? this.pending[0] : Buffer.concat([this.buf, ...this.pending]);
-    this.pending = [];
-    this.pendingLen = 0;
-    this.waitFor = 0;
   }
 
   end(): { metadata: Record<string, unknown>; items: unknown[] } {
     if (this.done) throw new Error('ProtoPickStream: end twice');
     this.done = true;
-    this.flush();
-    this.read(true);
-    if (this.at !== At.Envelope || !this.listSeen)
-      throw new ProtobufError('the protobuf answer ends before its list does');
-    this.release();
+    try {
+      this.read(true);
+      if (this.at !== At.Envelope || !this.listSeen)
+        throw new ProtobufError('the protobuf answer ends before its list does');
+    } finally {
+      this.release();
+    }
     return { metadata: this.metadata, items: this.items };
   }
 
+  /** Gives the receive buffer back (end() does; a caller that gives up calls it). */
   release(): void {
     this.done = true;
+    if (this.buf.length > 0 && this.buf.length <= 4 * RECEIVE && spare.length < 4) spare.push(this.buf);
     this.buf = Buffer.alloc(0);
-    this.pending = [];
+    this.start = this.stop = 0;
   }
 
   private read(final: boolean): void {
-    const b = this.buf;
+    const b = this.buf.subarray(this.start, this.stop);
     const r = new Reader(b, !final);
     // A member whose bytes are all in is read by one that cannot wait for more: a member broken
     // inside (a length or varint past its end) is an error now, not a wait holding the rest.
@@ -547,7 +562,7 @@ export class ProtoPickStream {
     } finally {
       // What is read is dropped; the rest waits for more bytes.
       if (kept > 0) {
-        this.buf = kept >= b.length ? Buffer.alloc(0) : b.subarray(kept);
+        this.start += kept;
         this.waitFor = Math.max(0, this.waitFor - kept);
       }
     }

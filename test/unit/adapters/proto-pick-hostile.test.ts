@@ -202,13 +202,17 @@ describe('proto-pick, hostile: what a real server or network can send', () => {
     for (const size of [1, 100, 4096, 65536]) {
       const stream = new ProtoPickStream(POD, { metadata: true, items: [POD_PICK] });
       let most = 0;
+      let capacity = 0;
       for (let at = 0; at < bytes.length; at += size) {
         stream.push(bytes.subarray(at, at + size));
-        const held = stream as unknown as { buf: Buffer; pendingLen: number };
-        most = Math.max(most, held.buf.length + held.pendingLen);
+        // The bytes waiting in the receive buffer, and the buffer (reused, not one per chunk).
+        const held = stream as unknown as { buf: Buffer; start: number; stop: number };
+        most = Math.max(most, held.stop - held.start);
+        capacity = Math.max(capacity, held.buf.length);
       }
       expect(stream.end().items).toHaveLength(200);
       expect(most).toBeLessThanOrEqual(itemBytes + size + 200);
+      expect(capacity).toBeLessThanOrEqual(Math.max(256 * 1024, 2 * (itemBytes + size)));
     }
   });
 
