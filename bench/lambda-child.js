@@ -7,6 +7,7 @@
 // V8 CPU profiler (inspector) and the profile is written there (its times are not the result).
 'use strict';
 const { writeFileSync } = require('node:fs');
+const { peakRssMb } = require('./peak-rss');
 
 const cpuMs = (c) => (c.user + c.system) / 1000;
 
@@ -66,7 +67,7 @@ async function main() {
       outcome: result.outcome,
       summary: result.summary,
       failing: result.failing.map((f) => f.code),
-      maxRssMb: process.resourceUsage().maxRSS / 1024,
+      maxRssMb: peakRssMb(),
       rssAfterMb: rssAfter,
       memoryMb: Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 2 ** 20)])),
     })}\n`,

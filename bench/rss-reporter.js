@@ -1,4 +1,6 @@
-// Preloaded into a measured process: reports its peak RSS (MB) on stderr at exit.
+// Preloaded into a measured process: reports its peak RSS (MB) on stderr at exit (bench/peak-rss.js).
+const { peakRssMb } = require('./peak-rss');
+
 process.on('exit', () => {
-  process.stderr.write(`\nBENCH_MAXRSS_MB=${(process.resourceUsage().maxRSS / 1024).toFixed(1)}\n`);
+  process.stderr.write(`\nBENCH_MAXRSS_MB=${peakRssMb().toFixed(1)}\n`);
 });
