@@ -24,6 +24,7 @@ import { ApiException, KubeConfig } from '@kubernetes/client-node';
 import { createHash } from 'node:crypto';
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
 import { request as httpRequest, type Agent as HttpAgent } from 'node:http';
+import { connect as http2Connect, constants as http2Constants, type ClientHttp2Session } from 'node:http2';
 import { createSecureContext } from 'node:tls';
 import { ConfigError, describeError } from '../errors';
 import { PickStream, type Pick } from './json-pick';
@@ -109,16 +110,23 @@ export async function kubeGet<T = unknown>(
   if (!cluster) throw new Error('the kubeconfig has no current cluster');
   const url = new URL(cluster.server.replace(/\/+$/, '') + path);
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
-  const { agent, headers } = await prepareRequest(kc);
+  const { agent, headers, h2 } = await prepareRequest(kc);
   headers.Accept = opts.protobuf && opts.pick ? `${PROTOBUF_MEDIA_TYPE}, application/json` : 'application/json';
   const controller = new AbortController();
   const timer = opts.timeoutMs ? setTimeout(() => controller.abort(), opts.timeoutMs) : undefined;
   timer?.unref?.();
   try {
-    const send = () => get(url, agent, headers, controller.signal, opts);
-    // A kept-alive connection the server closed while idle fails at once: GET again on a new one.
+    const send = async (): Promise<Answer> => {
+      const session = h2 ? await http2Session(h2, url) : undefined;
+      return session
+        ? get2(session, url, headers, controller.signal, opts)
+        : get(url, agent, headers, controller.signal, opts);
+    };
+    // A kept-alive connection the server closed while idle (or an HTTP/2 session it ended) fails at
+    // once: GET again on a new one.
     const res = await send().catch((err: { code?: string }) => {
-      if (err.code === 'ECONNRESET' || err.code === 'EPIPE') return send();
+      if (controller.signal.aborted) throw err;
+      if (['ECONNRESET', 'EPIPE', ...H2_GONE].includes(err.code ?? '')) return send();
       throw err;
     });
     if (res.status >= 200 && res.status < 300) {
@@ -161,9 +169,45 @@ interface Answer {
 }
 
 /**
+ * What is done with an answer's body as its chunks arrive: a 2xx with a pick goes through a
+ * PickStream (JSON) or a ProtoPickStream (the protobuf encoding) as it arrives (no copy of the page
+ * is kept, only what is picked); any other body is collected.
+ */
+function bodyReader(
+  status: number,
+  contentType: string,
+  opts: { pick?: Pick; map?: (element: unknown) => unknown; protobuf?: Schema },
+) {
+  const picked = status >= 200 && status < 300 && opts.pick;
+  const proto = picked && opts.protobuf && contentType.startsWith(PROTOBUF_MEDIA_TYPE);
+  const stream = !picked
+    ? undefined
+    : proto
+      ? new ProtoPickStream(opts.protobuf!, opts.pick!, opts.map)
+      : new PickStream(opts.pick!, opts.map);
+  const chunks: Buffer[] = [];
+  return {
+    push(chunk: Buffer): void {
+      if (stream) stream.push(chunk);
+      else chunks.push(chunk);
+    },
+    release(): void {
+      stream?.release();
+    },
+    end(headers: Record<string, string>): Answer {
+      return {
+        status,
+        headers,
+        bytes: stream ? Buffer.alloc(0) : Buffer.concat(chunks),
+        ...(stream ? { picked: { value: stream.end() } } : {}),
+      };
+    },
+  };
+}
+
+/**
  * One GET with node:https (node:http for an http: server), through the shared agent with the
- * headers client-node prepared. A 2xx body with a pick goes through a PickStream as it arrives
- * (no copy of the page is kept, only what is picked); any other body is collected.
+ * headers client-node prepared.
  */
 function get(
   url: URL,
@@ -179,27 +223,19 @@ function get(
       const responseHeaders: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers))
         if (v !== undefined) responseHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
-      const picked = status >= 200 && status < 300 && opts.pick;
-      const proto = picked && opts.protobuf && (res.headers['content-type'] ?? '').startsWith(PROTOBUF_MEDIA_TYPE);
-      const stream = !picked
-        ? undefined
-        : proto
-          ? new ProtoPickStream(opts.protobuf!, opts.pick!, opts.map)
-          : new PickStream(opts.pick!, opts.map);
-      const chunks: Buffer[] = [];
+      const body = bodyReader(status, responseHeaders['content-type'] ?? '', opts);
       let failed = false;
       const fail = (err: unknown) => {
         if (failed) return;
         failed = true;
-        stream?.release();
+        body.release();
         res.destroy();
         reject(err);
       };
       res.on('data', (chunk: Buffer) => {
         if (failed) return;
-        if (!stream) return void chunks.push(chunk);
         try {
-          stream.push(chunk);
+          body.push(chunk);
         } catch (err) {
           fail(err);
         }
@@ -214,15 +250,10 @@ function get(
       );
       res.on('end', () => {
         if (failed) return;
+        failed = true;
         try {
-          resolve({
-            status,
-            headers: responseHeaders,
-            bytes: stream ? Buffer.alloc(0) : Buffer.concat(chunks),
-            ...(stream ? { picked: { value: stream.end() } } : {}),
-          });
+          resolve(body.end(responseHeaders));
         } catch (err) {
-          failed = true;
           reject(err);
         }
       });
@@ -232,6 +263,180 @@ function get(
   });
 }
 
+/** Errors of an HTTP/2 session that ended (GOAWAY, closed, reset) before a request got an answer: worth one more try. */
+const H2_GONE = [
+  'ERR_HTTP2_GOAWAY_SESSION',
+  'ERR_HTTP2_INVALID_SESSION',
+  'ERR_HTTP2_STREAM_CANCEL',
+  'ERR_HTTP2_SESSION_ERROR',
+  // a stream the server refused or reset before answering (RST_STREAM)
+  'ERR_HTTP2_STREAM_ERROR',
+];
+
+/** Headers HTTP/2 does not carry (RFC 9113 8.2.2), and the ones it carries as pseudo-headers. */
+const NOT_H2 = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host']);
+
+/** One GET as a stream of the API server's HTTP/2 session; the same answer as `get`. */
+function get2(
+  session: ClientHttp2Session,
+  url: URL,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  opts: { pick?: Pick; map?: (element: unknown) => unknown; protobuf?: Schema },
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const h: Record<string, string> = { ':method': 'GET', ':path': `${url.pathname}${url.search}` };
+    for (const [k, v] of Object.entries(headers)) if (!NOT_H2.has(k.toLowerCase())) h[k.toLowerCase()] = v;
+    const stream = session.request(h, { endStream: true, signal });
+    active(session, +1);
+    let body: ReturnType<typeof bodyReader> | undefined;
+    let responseHeaders: Record<string, string> = {};
+    let settled = false;
+    const fail = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      body?.release();
+      if (!stream.destroyed) stream.close(http2Constants.NGHTTP2_CANCEL);
+      reject(err);
+    };
+    stream.on('response', (incoming) => {
+      responseHeaders = {};
+      for (const [k, v] of Object.entries(incoming))
+        if (!k.startsWith(':') && v !== undefined) responseHeaders[k] = Array.isArray(v) ? v.join(', ') : String(v);
+      body = bodyReader(Number(incoming[':status'] ?? 0), responseHeaders['content-type'] ?? '', opts);
+    });
+    stream.on('data', (chunk: Buffer) => {
+      if (settled || !body) return;
+      try {
+        body.push(chunk);
+      } catch (err) {
+        fail(err);
+      }
+    });
+    stream.on('error', (err: Error & { code?: string }) =>
+      fail(
+        signal.aborted
+          ? signal.reason
+          : body
+            ? Object.assign(new Error(`the connection closed before the answer ended (${err.message})`), {
+                code: 'ECONNRESET',
+                cause: err,
+              })
+            : err,
+      ),
+    );
+    // The answer is whole when the stream ended cleanly (END_STREAM, no reset): a session dropped
+    // mid-body also ends the stream, with a reset code (CANCEL).
+    stream.on('close', () => {
+      active(session, -1);
+      if (settled) return;
+      if (!body || !stream.readableEnded || stream.rstCode !== http2Constants.NGHTTP2_NO_ERROR)
+        return fail(
+          signal.aborted
+            ? signal.reason
+            : Object.assign(new Error('the connection closed before the answer ended'), {
+                code: body ? 'ECONNRESET' : 'ERR_HTTP2_STREAM_CANCEL',
+              }),
+        );
+      settled = true;
+      try {
+        resolve(body.end(responseHeaders));
+      } catch (err) {
+        reject(err);
+      }
+    });
+  });
+}
+
+/** What it takes to open an HTTP/2 session to an API server (TLS identity, name to check). */
+interface H2Target {
+  key: string;
+  secureContext: ReturnType<typeof createSecureContext>;
+  rejectUnauthorized?: boolean;
+  servername?: string;
+}
+
+/** Open sessions per API server and TLS identity; `false`: the server does not speak HTTP/2 (use HTTPS/1.1). */
+const sessions = new Map<string, ClientHttp2Session | false | Promise<ClientHttp2Session | false>>();
+const streamsOpen = new WeakMap<ClientHttp2Session, number>();
+
+/** Streams in flight keep the process alive; an idle session does not. */
+function active(session: ClientHttp2Session, delta: number): void {
+  const n = (streamsOpen.get(session) ?? 0) + delta;
+  streamsOpen.set(session, n);
+  if (session.destroyed) return;
+  if (n > 0) session.ref();
+  else session.unref();
+}
+
+/**
+ * Flow-control windows of a session, as client-go's transport has them (4 MiB a stream, more for
+ * the connection): with HTTP/2's default 64 KiB a list page of several MB would take a round trip
+ * per 64 KiB on a real network.
+ */
+const STREAM_WINDOW = 4 * 1024 * 1024;
+const SESSION_WINDOW = 64 * 1024 * 1024;
+
+/**
+ * The API server's HTTP/2 session (one TLS connection for every request of a run, and of the next
+ * warm run), opened on first use. A server whose TLS handshake does not choose `h2` (ALPN) is
+ * remembered as HTTP/1.1-only and undefined is returned: its requests go through the keep-alive
+ * agent instead.
+ */
+async function http2Session(t: H2Target, url: URL): Promise<ClientHttp2Session | undefined> {
+  const known = sessions.get(t.key);
+  if (known === false) return undefined;
+  if (known !== undefined) {
+    const s = await known;
+    if (s === false) return undefined;
+    if (!s.closed && !s.destroyed) return s;
+    sessions.delete(t.key);
+  }
+  const opening = new Promise<ClientHttp2Session | false>((resolve, reject) => {
+    const session = http2Connect(url.origin, {
+      secureContext: t.secureContext,
+      ...(t.rejectUnauthorized !== undefined ? { rejectUnauthorized: t.rejectUnauthorized } : {}),
+      ...(t.servername ? { servername: t.servername } : {}),
+      settings: { initialWindowSize: STREAM_WINDOW, enablePush: false },
+    });
+    const forget = () => {
+      if (sessions.get(t.key) === session) sessions.delete(t.key);
+    };
+    session.once('connect', () => {
+      session.setLocalWindowSize(SESSION_WINDOW);
+      session.unref();
+      // The API server ends idle connections; a session idle for a minute is closed here first.
+      session.setTimeout(60_000, () => session.close());
+      resolve(session);
+    });
+    session.on('goaway', forget);
+    session.on('close', forget);
+    session.on('error', (err: Error & { code?: string }) => {
+      forget();
+      // A server that offers only HTTP/1.1 refuses the handshake of a client that offers only h2.
+      if (err.code === 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL') resolve(false);
+      else reject(err);
+    });
+    // The TLS socket tells which protocol the server chose before the session starts.
+    session.socket?.once?.('secureConnect', () => {
+      const alpn = (session.socket as unknown as { alpnProtocol?: string | false }).alpnProtocol;
+      if (alpn !== 'h2') {
+        session.destroy();
+        resolve(false);
+      }
+    });
+  });
+  sessions.set(t.key, opening);
+  try {
+    const s = await opening;
+    sessions.set(t.key, s);
+    return s === false ? undefined : s;
+  } catch (err) {
+    sessions.delete(t.key);
+    throw err;
+  }
+}
+
 const agents = new Map<string, HttpAgent>();
 
 /**
@@ -239,7 +444,9 @@ const agents = new Map<string, HttpAgent>();
  * shared keep-alive agent for a request to the current cluster. Behind a proxy, client-node's own
  * proxy agent is kept per cluster the same way.
  */
-async function prepareRequest(kc: KubeConfig): Promise<{ agent: HttpAgent; headers: Record<string, string> }> {
+async function prepareRequest(
+  kc: KubeConfig,
+): Promise<{ agent: HttpAgent; headers: Record<string, string>; h2?: H2Target }> {
   const opts: RequestOptions = {};
   await kc.applyToHTTPSOptions(opts);
   const cluster = kc.getCurrentCluster();
@@ -254,6 +461,7 @@ async function prepareRequest(kc: KubeConfig): Promise<{ agent: HttpAgent; heade
     )
     .digest('hex');
   let agent = agents.get(key);
+  const direct = !cluster?.proxyUrl && !!cluster?.server.startsWith('https:');
   if (!agent) {
     agent =
       cluster?.proxyUrl || !cluster?.server.startsWith('https:')
@@ -277,14 +485,31 @@ async function prepareRequest(kc: KubeConfig): Promise<{ agent: HttpAgent; heade
           });
     agents.set(key, agent);
   }
-  return { agent, headers };
+  // Without a proxy, requests go as streams of one HTTP/2 session (as client-go sends them), the
+  // agent's TLS context and checks shared; HTTP/1.1 through the agent when the server has no h2.
+  const h2: H2Target | undefined =
+    direct && !DISABLE_H2
+      ? {
+          key,
+          secureContext: (agent as HttpsAgent & { options: { secureContext: ReturnType<typeof createSecureContext> } })
+            .options.secureContext,
+          rejectUnauthorized: opts.rejectUnauthorized,
+          servername: opts.servername,
+        }
+      : undefined;
+  return { agent, headers, h2 };
 }
 
-/** Closes the shared agents' idle connections (tests, or a caller that is done). */
+/** Closes the shared agents' idle connections and the HTTP/2 sessions (tests, or a caller that is done). */
 export function closeKubeAgents(): void {
   for (const a of agents.values()) a.destroy();
   agents.clear();
+  for (const s of sessions.values()) if (s && !(s instanceof Promise)) s.destroy();
+  sessions.clear();
 }
+
+/** `STACKCHECK_KUBE_HTTP1=1`: every Kubernetes request through HTTPS/1.1 (a proxy or server that mishandles HTTP/2). */
+const DISABLE_H2 = process.env.STACKCHECK_KUBE_HTTP1 === '1';
 
 /** Kubernetes API errors (`ApiException`) carry the HTTP status in `code` and a Status body. */
 export function kubeErrorCode(err: unknown): number | undefined {

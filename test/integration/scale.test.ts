@@ -175,7 +175,7 @@ describe("the big lists in the API server's protobuf encoding", () => {
   }, 60_000);
 });
 
-describe('Kubernetes reads on one keep-alive connection pool', () => {
+describe('Kubernetes reads on one connection', () => {
   let lab: LabFakes;
   let restore: () => void;
   beforeAll(async () => {
@@ -187,15 +187,34 @@ describe('Kubernetes reads on one keep-alive connection pool', () => {
     await lab.stop();
   });
 
-  it('a run opens fewer TLS connections than it sends requests, and the next run opens none', async () => {
+  it('a run sends every request over one HTTP/2 connection, and the next run opens none', async () => {
     await collectLive(TARGET, LAB_HINTS, OPTS);
-    const first = lab.kube.connections;
     const requests = lab.kube.requests.length;
     expect(requests).toBeGreaterThan(17); // 16 lists (nodes in 3 pages) and the namespace
-    expect(first).toBeLessThan(requests);
+    expect(lab.kube.connections).toBe(1);
+    expect(lab.kube.http2Requests).toBe(requests);
     await collectLive(TARGET, LAB_HINTS, OPTS);
     expect(lab.kube.requests.length).toBe(2 * requests);
-    expect(lab.kube.connections).toBe(first);
+    expect(lab.kube.connections).toBe(1);
+  });
+
+  it('an API server without HTTP/2 is read over HTTPS/1.1 on kept-alive connections', async () => {
+    const h1 = await startLabFakes({ nodes: 1200, kubernetesHttp1Only: true });
+    const restoreH1 = useEnv(h1.env);
+    try {
+      const s = await collectLive(TARGET, LAB_HINTS, OPTS);
+      expect(s.errors).toEqual([]);
+      expect(s.kubernetes.nodes.length).toBeGreaterThan(0);
+      const requests = h1.kube.requests.length;
+      expect(h1.kube.http2Requests).toBe(0);
+      expect(h1.kube.connections).toBeLessThan(requests);
+      const first = h1.kube.connections;
+      await collectLive(TARGET, LAB_HINTS, OPTS);
+      expect(h1.kube.connections).toBe(first);
+    } finally {
+      restoreH1();
+      await h1.stop();
+    }
   });
 
   it('a continue token that expired mid-list starts the list again, and nothing is lost or doubled', async () => {

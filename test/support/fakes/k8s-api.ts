@@ -23,7 +23,9 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { createServer, type Server } from 'node:https';
+import { createSecureServer, type Http2SecureServer } from 'node:http2';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeEksToken } from '../../../lib/adapters/eks-auth';
@@ -149,7 +151,12 @@ export class FakeKubeApi {
   offerProtobuf = true;
   private readonly json = new WeakMap<K8sObject, string>();
   private readonly protobuf = new WeakMap<K8sObject, Buffer>();
-  private server?: Server;
+  private server?: Http2SecureServer | HttpsServer;
+  /** Speak HTTPS/1.1 only (no `h2` in ALPN), as a proxy in front of an API server may; set before start(). */
+  http1Only = false;
+  private readonly sockets = new Set<TLSSocket>();
+  /** Requests answered over HTTP/2 (the rest came over HTTP/1.1). */
+  http2Requests = 0;
   url = '';
   /** TLS connections accepted (a client that keeps connections alive opens few). */
   connections = 0;
@@ -263,17 +270,29 @@ export class FakeKubeApi {
 
   async start(): Promise<string> {
     const pki = testPki();
-    this.server = createServer({ cert: pki.certPem, key: pki.keyPem }, (req, res) => {
-      this.handle(req, res).catch((err) => this.status(res, 500, 'InternalError', String(err)));
+    const handler = (req: { httpVersionMajor: number }, res: unknown) => {
+      if (req.httpVersionMajor === 2) this.http2Requests += 1;
+      const q = req as unknown as IncomingMessage;
+      const r = res as unknown as ServerResponse;
+      this.handle(q, r).catch((err) => this.status(r, 500, 'InternalError', String(err)));
+    };
+    const tls = { cert: pki.certPem, key: pki.keyPem };
+    // HTTP/2 and HTTP/1.1 on one port, chosen by ALPN, as kube-apiserver offers them.
+    this.server = this.http1Only
+      ? createHttpsServer(tls, handler)
+      : createSecureServer({ ...tls, allowHTTP1: true }, handler);
+    this.server.on('secureConnection', (socket: TLSSocket) => {
+      this.connections += 1;
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
     });
-    this.server.on('secureConnection', () => (this.connections += 1));
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     this.url = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.url;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
+    for (const s of this.sockets) s.destroy();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 

@@ -51,12 +51,15 @@ export async function startLabFakes(
     awsState?: AwsState;
     otherPods?: GeneratedPods;
     cacheJson?: boolean;
+    /** The fake API server speaks HTTPS/1.1 only (no HTTP/2). */
+    kubernetesHttp1Only?: boolean;
   } = {},
 ): Promise<LabFakes> {
   const aws = new FakeAws(opts.awsState ?? labAwsState());
   const kube = new FakeKubeApi(opts.kubernetes ?? labKubernetesState(opts));
   kube.otherPods = opts.otherPods;
   kube.cacheJson = opts.cacheJson ?? false;
+  kube.http1Only = opts.kubernetesHttp1Only ?? false;
   await Promise.all([aws.start(), kube.start()]);
   aws.clusters.set('myeks', { name: 'myeks', endpoint: kube.url, caPem: testPki().caPem });
   return {
