@@ -116,8 +116,11 @@ export async function kubeGet<T = unknown>(
   const timer = opts.timeoutMs ? setTimeout(() => controller.abort(), opts.timeoutMs) : undefined;
   timer?.unref?.();
   try {
+    let used: ClientHttp2Session | undefined;
     const send = async (): Promise<Answer> => {
-      const session = h2 ? await http2Session(h2, url) : undefined;
+      // The timeout covers opening the session too (a server that never finishes the handshake).
+      const session = h2 ? await untilAborted(http2Session(h2, url), controller.signal) : undefined;
+      used = session;
       return session
         ? get2(session, url, headers, controller.signal, opts)
         : get(url, agent, headers, controller.signal, opts);
@@ -126,7 +129,15 @@ export async function kubeGet<T = unknown>(
     // once: GET again on a new one.
     const res = await send().catch((err: { code?: string }) => {
       if (controller.signal.aborted) throw err;
-      if (['ECONNRESET', 'EPIPE', ...H2_GONE].includes(err.code ?? '')) return send();
+      if (['ECONNRESET', 'EPIPE', ...H2_GONE].includes(err.code ?? '')) {
+        // A stream can end before its session knows the connection is gone (closed, destroyed
+        // still false): unless only this stream was reset, the retry goes on a new session.
+        const streamOnly = [err.code, (err as { cause?: { code?: string } }).cause?.code].includes(
+          'ERR_HTTP2_STREAM_ERROR',
+        );
+        if (used && h2 && !streamOnly) dropSession(h2.key, used);
+        return send();
+      }
       throw err;
     });
     if (res.status >= 200 && res.status < 300) {
@@ -359,6 +370,8 @@ interface H2Target {
 /** Open sessions per API server and TLS identity; `false`: the server does not speak HTTP/2 (use HTTPS/1.1). */
 const sessions = new Map<string, ClientHttp2Session | false | Promise<ClientHttp2Session | false>>();
 const streamsOpen = new WeakMap<ClientHttp2Session, number>();
+/** Sessions still in their handshake (a request that timed out may have left one behind). */
+const handshaking = new Set<ClientHttp2Session>();
 
 /** Streams in flight keep the process alive; an idle session does not. */
 function active(session: ClientHttp2Session, delta: number): void {
@@ -399,10 +412,13 @@ async function http2Session(t: H2Target, url: URL): Promise<ClientHttp2Session |
       ...(t.servername ? { servername: t.servername } : {}),
       settings: { initialWindowSize: STREAM_WINDOW, enablePush: false },
     });
+    handshaking.add(session);
+    session.once('close', () => handshaking.delete(session));
     const forget = () => {
       if (sessions.get(t.key) === session) sessions.delete(t.key);
     };
     session.once('connect', () => {
+      handshaking.delete(session);
       session.setLocalWindowSize(SESSION_WINDOW);
       session.unref();
       // The API server ends idle connections; a session idle for a minute is closed here first.
@@ -435,6 +451,22 @@ async function http2Session(t: H2Target, url: URL): Promise<ClientHttp2Session |
     sessions.delete(t.key);
     throw err;
   }
+}
+
+/** Takes a session that failed a request out of use; its other streams may still end (graceful close). */
+function dropSession(key: string, session: ClientHttp2Session): void {
+  if (sessions.get(key) === session) sessions.delete(key);
+  if (!session.closed && !session.destroyed) session.close();
+}
+
+/** `p`, or the signal's reason once it is aborted. */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 const agents = new Map<string, HttpAgent>();
@@ -505,6 +537,8 @@ export function closeKubeAgents(): void {
   for (const a of agents.values()) a.destroy();
   agents.clear();
   for (const s of sessions.values()) if (s && !(s instanceof Promise)) s.destroy();
+  for (const s of handshaking) s.destroy();
+  handshaking.clear();
   sessions.clear();
 }
 
