@@ -388,6 +388,7 @@ function active(session: ClientHttp2Session, delta: number): void {
  * per 64 KiB on a real network.
  */
 const STREAM_WINDOW = 4 * 1024 * 1024;
+const HANDSHAKE_TIMEOUT_MS = 10_000;
 const SESSION_WINDOW = 64 * 1024 * 1024;
 
 /**
@@ -413,11 +414,25 @@ async function http2Session(t: H2Target, url: URL): Promise<ClientHttp2Session |
       settings: { initialWindowSize: STREAM_WINDOW, enablePush: false },
     });
     handshaking.add(session);
-    session.once('close', () => handshaking.delete(session));
+    // As client-go's TLSHandshakeTimeout: a server that takes the connection and never finishes
+    // the handshake is given up (else the next request would wait on it too).
+    const handshake = setTimeout(
+      () =>
+        session.destroy(
+          Object.assign(new Error(`the TLS handshake with ${url.host} took longer than 10 s`), { code: 'ETIMEDOUT' }),
+        ),
+      HANDSHAKE_TIMEOUT_MS,
+    );
+    handshake.unref();
+    session.once('close', () => {
+      clearTimeout(handshake);
+      handshaking.delete(session);
+    });
     const forget = () => {
       if (sessions.get(t.key) === session) sessions.delete(t.key);
     };
     session.once('connect', () => {
+      clearTimeout(handshake);
       handshaking.delete(session);
       session.setLocalWindowSize(SESSION_WINDOW);
       session.unref();
