@@ -530,8 +530,9 @@ export class ProtoPickStream {
           if (f === 2 && (tag & 7) === WIRE_LEN) {
             const e = r.lengthEnd(listEnd);
             if (e > b.length) {
+              // The item is not all in yet: wait for its end (no throw: this is every chunk's end).
               this.waitFor = e;
-              return r.short();
+              return final ? r.short() : undefined;
             }
             const o = inWhole((w) => readMessage(w, e, this.item, this.itemPick));
             r.pos = e;
@@ -539,7 +540,10 @@ export class ProtoPickStream {
             if (mapped !== undefined) this.items.push(mapped);
           } else if (f === 1 && (tag & 7) === WIRE_LEN) {
             const e = r.lengthEnd(listEnd);
-            if (e > b.length) return r.short();
+            if (e > b.length) {
+              this.waitFor = e;
+              return final ? r.short() : undefined;
+            }
             Object.assign(
               this.metadata,
               inWhole((w) => readMessage(w, e, ListMeta, true)),
