@@ -17,10 +17,10 @@ import {
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { closeKubeAgents, kubeGet, kubeErrorCode } from '../../../lib/adapters/kube';
 import type { Pick } from '../../../lib/adapters/json-pick';
 import { testPki } from '../../support/fakes/tls';
+import { failure, testKubeConfig } from '../../support/kube-client';
 
 type Handler = (req: Http2ServerRequest, res: Http2ServerResponse) => void;
 let handler: Handler = (_q, r) => r.end('{}');
@@ -28,25 +28,6 @@ let server: Http2SecureServer;
 let port: number;
 const sessions: ServerHttp2Session[] = [];
 const versions: string[] = [];
-
-function kubeconfig(server: string, extra: { tlsServerName?: string } = {}): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [
-      {
-        name: 'c',
-        server,
-        caData: Buffer.from(testPki().caPem).toString('base64'),
-        skipTLSVerify: false,
-        ...extra,
-      },
-    ],
-    users: [{ name: 'u', token: 't' }],
-    contexts: [{ name: 'c', cluster: 'c', user: 'u' }],
-    currentContext: 'c',
-  });
-  return kc;
-}
 
 /** A self-signed certificate for 127.0.0.1: valid name, but from a CA the kubeconfig does not trust. */
 function otherCa(): { cert: string; key: string } {
@@ -88,21 +69,13 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('expected an error');
-    },
-    (e: Error & { code?: string }) => e,
-  );
-
 const pick: Pick = { metadata: true, items: [{ metadata: { name: true } }] };
 const PAGE = '{"metadata":{},"items":[{"metadata":{"name":"a","x":1}}]}';
 const PICKED = { metadata: {}, items: [{ metadata: { name: 'a' } }] };
 
 describe('kubeGet over HTTP/2 against hostile servers', () => {
   it('a session the server closed while idle (socket gone, no GOAWAY seen yet): the next GET succeeds on a new session', async () => {
-    const kc = kubeconfig(`https://127.0.0.1:${port}`);
+    const kc = testKubeConfig(`https://127.0.0.1:${port}`, { token: 't' });
     handler = (_q, r) => r.end(PAGE);
     await kubeGet(kc, '/x', {}, { pick });
     const before = sessions.length;
@@ -114,7 +87,7 @@ describe('kubeGet over HTTP/2 against hostile servers', () => {
   });
 
   it('GOAWAY with a lastStreamID below the streams in flight: each is retried, on one new session', async () => {
-    const kc = kubeconfig(`https://127.0.0.1:${port}`);
+    const kc = testKubeConfig(`https://127.0.0.1:${port}`, { token: 't' });
     handler = (_q, r) => r.end(PAGE);
     await kubeGet(kc, '/x', {}, { pick });
     const first = sessions[sessions.length - 1];
@@ -133,7 +106,7 @@ describe('kubeGet over HTTP/2 against hostile servers', () => {
   });
 
   it('RST_STREAM REFUSED_STREAM before the headers is retried once', async () => {
-    const kc = kubeconfig(`https://127.0.0.1:${port}`);
+    const kc = testKubeConfig(`https://127.0.0.1:${port}`, { token: 't' });
     let n = 0;
     handler = (_q, r) => {
       if (++n === 1) r.stream.close(constants.NGHTTP2_REFUSED_STREAM);
@@ -144,7 +117,7 @@ describe('kubeGet over HTTP/2 against hostile servers', () => {
   });
 
   it('ten GETs in flight when the session dies: all retried, on a single new session', async () => {
-    const kc = kubeconfig(`https://127.0.0.1:${port}`);
+    const kc = testKubeConfig(`https://127.0.0.1:${port}`, { token: 't' });
     handler = (_q, r) => r.end(PAGE);
     await kubeGet(kc, '/x', {}, { pick });
     const first = sessions[sessions.length - 1];
@@ -163,7 +136,7 @@ describe('kubeGet over HTTP/2 against hostile servers', () => {
   });
 
   it('a page of tens of MB (not picked) arrives whole', async () => {
-    const kc = kubeconfig(`https://127.0.0.1:${port}`);
+    const kc = testKubeConfig(`https://127.0.0.1:${port}`, { token: 't' });
     const big = JSON.stringify({ items: [{ pad: 'x'.repeat(40 * 1024 * 1024) }] });
     handler = (_q, r) => r.end(big);
     const got = await kubeGet<{ items: Array<{ pad: string }> }>(kc, '/x');
@@ -171,7 +144,7 @@ describe('kubeGet over HTTP/2 against hostile servers', () => {
   });
 
   it('a 302 is an HTTP error (not followed), multi-valued headers are joined', async () => {
-    const kc = kubeconfig(`https://127.0.0.1:${port}`);
+    const kc = testKubeConfig(`https://127.0.0.1:${port}`, { token: 't' });
     handler = (_q, r) => {
       r.setHeader('warning', ['299 - "a"', '299 - "b"']);
       r.writeHead(302, { location: 'https://elsewhere.example/' });
@@ -191,7 +164,7 @@ describe('kubeGet over HTTP/2 against hostile servers', () => {
     });
     const p = await listen(s);
     try {
-      const kc = kubeconfig(`https://127.0.0.1:${p}`);
+      const kc = testKubeConfig(`https://127.0.0.1:${p}`, { token: 't' });
       const err = await failure(kubeGet(kc, '/x', {}, { pick }));
       expect(String(err.code)).toMatch(/CERT|SIGNATURE|ISSUER/);
       expect(versions).toEqual([]);
@@ -206,7 +179,7 @@ describe('kubeGet over HTTP/2 against hostile servers', () => {
   });
 
   it('a name mismatch (tls-server-name) is an error, not a fallback', async () => {
-    const kc = kubeconfig(`https://127.0.0.1:${port}`, { tlsServerName: 'not-the-server.example' });
+    const kc = testKubeConfig(`https://127.0.0.1:${port}`, { token: 't', tlsServerName: 'not-the-server.example' });
     handler = (_q, r) => r.end(PAGE);
     const err = await failure(kubeGet(kc, '/x', {}, { pick }));
     expect(err.code).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
@@ -217,7 +190,7 @@ describe('kubeGet over HTTP/2 against hostile servers', () => {
     const probe = createTcpServer();
     const p = await listen(probe);
     await new Promise((r) => probe.close(r));
-    const kc = kubeconfig(`https://127.0.0.1:${p}`);
+    const kc = testKubeConfig(`https://127.0.0.1:${p}`, { token: 't' });
     const err = await failure(kubeGet(kc, '/x', {}, { pick }));
     expect(err.code).toBe('ECONNREFUSED');
     const pki = testPki();
@@ -240,7 +213,7 @@ describe('kubeGet over HTTP/2 against hostile servers', () => {
     const mute: TcpServer = createTcpServer((c) => sockets.push(c));
     const p = await listen(mute);
     try {
-      const kc = kubeconfig(`https://127.0.0.1:${p}`);
+      const kc = testKubeConfig(`https://127.0.0.1:${p}`, { token: 't' });
       let guard: NodeJS.Timeout | undefined;
       const err = await Promise.race([
         failure(kubeGet(kc, '/x', {}, { pick, timeoutMs: 200 })),

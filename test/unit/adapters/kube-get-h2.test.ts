@@ -12,10 +12,11 @@ import {
   type ServerHttp2Session,
 } from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { closeKubeAgents, kubeGet, kubeErrorCode, kubeErrorMessage } from '../../../lib/adapters/kube';
 import type { Pick } from '../../../lib/adapters/json-pick';
 import { testPki } from '../../support/fakes/tls';
+import { failure, testKubeConfig } from '../../support/kube-client';
 
 type Handler = (req: Http2ServerRequest, res: Http2ServerResponse) => void;
 let handler: Handler = (_q, r) => r.end('{}');
@@ -33,20 +34,7 @@ beforeAll(async () => {
   });
   server.on('session', (s: ServerHttp2Session) => sessions.push(s));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [
-      {
-        name: 'c',
-        server: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        caData: Buffer.from(pki.caPem).toString('base64'),
-        skipTLSVerify: false,
-      },
-    ],
-    users: [{ name: 'u', token: 'sekrit-token' }],
-    contexts: [{ name: 'c', cluster: 'c', user: 'u' }],
-    currentContext: 'c',
-  });
+  kc = testKubeConfig(`https://127.0.0.1:${(server.address() as AddressInfo).port}`);
 });
 afterEach(() => {
   seen.length = 0;
@@ -56,14 +44,6 @@ afterAll(async () => {
   for (const s of sessions) s.destroy();
   await new Promise((r) => server.close(r));
 });
-
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('expected an error');
-    },
-    (e: Error & { code?: string }) => e,
-  );
 
 const pick: Pick = { metadata: true, items: [{ metadata: { name: true } }] };
 const PAGE = '{"metadata":{},"items":[{"metadata":{"name":"a","x":1}}]}';

@@ -9,6 +9,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { closeKubeAgents, kubeGet, kubeErrorCode, kubeErrorMessage } from '../../../lib/adapters/kube';
 import type { Pick } from '../../../lib/adapters/json-pick';
 import { testPki } from '../../support/fakes/tls';
+import { failure, testKubeConfig } from '../../support/kube-client';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 let handler: Handler = (_q, r) => r.end('{}');
@@ -16,40 +17,18 @@ let server: Server | ReturnType<typeof createHttpServer>;
 let kc: KubeConfig;
 const sockets = new Set<Socket>();
 
-function config(server: string, ca?: string, skip = false): KubeConfig {
-  const k = new KubeConfig();
-  k.loadFromOptions({
-    clusters: [
-      { name: 'c', server, ...(ca ? { caData: Buffer.from(ca).toString('base64') } : {}), skipTLSVerify: skip },
-    ],
-    users: [{ name: 'u', token: 'sekrit-token' }],
-    contexts: [{ name: 'c', cluster: 'c', user: 'u' }],
-    currentContext: 'c',
-  });
-  return k;
-}
-
 beforeAll(async () => {
   const pki = testPki();
   server = createHttpsServer({ cert: pki.certPem, key: pki.keyPem }, (q, r) => handler(q, r));
   server.on('connection', (s: Socket) => (sockets.add(s), s.on('close', () => sockets.delete(s))));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  kc = config(`https://127.0.0.1:${(server.address() as AddressInfo).port}`, pki.caPem);
+  kc = testKubeConfig(`https://127.0.0.1:${(server.address() as AddressInfo).port}`);
 });
 afterAll(async () => {
   closeKubeAgents();
   for (const s of sockets) s.destroy();
   await new Promise((r) => server.close(r));
 });
-
-/** The error a call fails with (a call that succeeds fails the test). */
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('expected an error');
-    },
-    (e: Error & { code?: string }) => e,
-  );
 
 const pick: Pick = { metadata: true, items: [{ metadata: { name: true } }] };
 
@@ -158,7 +137,10 @@ describe('kubeGet over http', () => {
     const s = createHttpServer((_q, r) => r.end('{"items":[]}'));
     await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
     try {
-      const k = config(`http://127.0.0.1:${(s.address() as AddressInfo).port}`, undefined, true);
+      const k = testKubeConfig(`http://127.0.0.1:${(s.address() as AddressInfo).port}`, {
+        ca: false,
+        skipTLSVerify: true,
+      });
       expect(await kubeGet(k, '/x')).toEqual({ items: [] });
     } finally {
       closeKubeAgents();

@@ -13,25 +13,8 @@ import {
   protobufStatus,
 } from '../../../lib/adapters/proto-pick';
 import type { Pick } from '../../../lib/adapters/json-pick';
+import { entry, f32, f64, len, s, tag, v, varint } from '../../support/protobuf-writer';
 
-const varint = (n: number | bigint): number[] => {
-  let x = BigInt.asUintN(64, BigInt(n));
-  const out: number[] = [];
-  do {
-    let byte = Number(x & 0x7fn);
-    x >>= 7n;
-    if (x > 0n) byte |= 0x80;
-    out.push(byte);
-  } while (x > 0n);
-  return out;
-};
-const tag = (field: number, wire: number) => varint((field << 3) | wire);
-const len = (field: number, bytes: number[] | Buffer) => [...tag(field, 2), ...varint(bytes.length), ...bytes];
-const s = (field: number, text: string) => len(field, Buffer.from(text, 'utf8'));
-const v = (field: number, n: number | bigint) => [...tag(field, 0), ...varint(n)];
-const f32 = (field: number) => [...tag(field, 5), 0xde, 0xad, 0xbe, 0xef];
-const f64 = (field: number) => [...tag(field, 1), 1, 2, 3, 4, 5, 6, 7, 0xff];
-const entry = (field: number, key: string, value: string) => len(field, [...s(1, key), ...s(2, value)]);
 const seconds = (field: number, secs: number | bigint, extra: number[] = []) =>
   len(field, [...v(1, secs), ...v(2, 999_999_999), ...extra]);
 /** Unknown members of every wire type the reader must step over, under field numbers no schema names. */

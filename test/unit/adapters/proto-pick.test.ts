@@ -1,35 +1,13 @@
 import {
   NODE,
   POD,
-  PROTOBUF_MAGIC,
   ProtobufError,
   ProtoPickStream,
   pickMessage,
   protobufStatus,
 } from '../../../lib/adapters/proto-pick';
 import type { Pick } from '../../../lib/adapters/json-pick';
-
-// A minimal protobuf writer for the tests: field = (number, wire type) tag, then its value.
-const varint = (n: number | bigint): number[] => {
-  let v = BigInt.asUintN(64, BigInt(n));
-  const out: number[] = [];
-  do {
-    let byte = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v > 0n) byte |= 0x80;
-    out.push(byte);
-  } while (v > 0n);
-  return out;
-};
-const tag = (field: number, wire: number) => varint((field << 3) | wire);
-const len = (field: number, bytes: number[] | Buffer) => [...tag(field, 2), ...varint(bytes.length), ...bytes];
-const s = (field: number, text: string) => len(field, Buffer.from(text, 'utf8'));
-const v = (field: number, n: number | bigint) => [...tag(field, 0), ...varint(n)];
-const entry = (field: number, key: string, value: string) => len(field, [...s(1, key), ...s(2, value)]);
-const time = (field: number, iso: string | null) =>
-  len(field, iso === null ? [] : v(1, Math.floor(Date.parse(iso) / 1000)));
-const envelope = (kind: string, raw: number[], extra: number[] = []) =>
-  Buffer.from([...PROTOBUF_MAGIC, ...len(1, [...s(1, 'v1'), ...s(2, kind)]), ...len(2, raw), ...extra]);
+import { entry, envelope, len, s, time, v } from '../../support/protobuf-writer';
 
 /** A Pod as a real API server writes it: Go's empty strings written too, members the pick skips. */
 function pod(name: string, node: string, extra: number[] = []): number[] {
