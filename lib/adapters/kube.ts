@@ -179,16 +179,23 @@ interface Answer {
   picked?: { value: unknown };
 }
 
+/** How an answer's body is read (see kubeGet). */
+type BodyOptions = { pick?: Pick; map?: (element: unknown) => unknown; protobuf?: Schema };
+
+/** Response headers as one string each (repeated ones joined), without HTTP/2's pseudo-headers. */
+function flatHeaders(h: Record<string, string | string[] | number | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h))
+    if (!k.startsWith(':') && v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : String(v);
+  return out;
+}
+
 /**
  * What is done with an answer's body as its chunks arrive: a 2xx with a pick goes through a
  * PickStream (JSON) or a ProtoPickStream (the protobuf encoding) as it arrives (no copy of the page
  * is kept, only what is picked); any other body is collected.
  */
-function bodyReader(
-  status: number,
-  contentType: string,
-  opts: { pick?: Pick; map?: (element: unknown) => unknown; protobuf?: Schema },
-) {
+function bodyReader(status: number, contentType: string, opts: BodyOptions) {
   const picked = status >= 200 && status < 300 && opts.pick;
   const proto = picked && opts.protobuf && contentType.startsWith(PROTOBUF_MEDIA_TYPE);
   const stream = !picked
@@ -225,15 +232,13 @@ function get(
   agent: HttpAgent,
   headers: Record<string, string>,
   signal: AbortSignal,
-  opts: { pick?: Pick; map?: (element: unknown) => unknown; protobuf?: Schema },
+  opts: BodyOptions,
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
     const req = send(url, { method: 'GET', agent, headers, signal }, (res) => {
       const status = res.statusCode ?? 0;
-      const responseHeaders: Record<string, string> = {};
-      for (const [k, v] of Object.entries(res.headers))
-        if (v !== undefined) responseHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
+      const responseHeaders = flatHeaders(res.headers);
       const body = bodyReader(status, responseHeaders['content-type'] ?? '', opts);
       let failed = false;
       const fail = (err: unknown) => {
@@ -293,7 +298,7 @@ function get2(
   url: URL,
   headers: Record<string, string>,
   signal: AbortSignal,
-  opts: { pick?: Pick; map?: (element: unknown) => unknown; protobuf?: Schema },
+  opts: BodyOptions,
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const h: Record<string, string> = { ':method': 'GET', ':path': `${url.pathname}${url.search}` };
@@ -311,9 +316,7 @@ function get2(
       reject(err);
     };
     stream.on('response', (incoming) => {
-      responseHeaders = {};
-      for (const [k, v] of Object.entries(incoming))
-        if (!k.startsWith(':') && v !== undefined) responseHeaders[k] = Array.isArray(v) ? v.join(', ') : String(v);
+      responseHeaders = flatHeaders(incoming);
       body = bodyReader(Number(incoming[':status'] ?? 0), responseHeaders['content-type'] ?? '', opts);
     });
     stream.on('data', (chunk: Buffer) => {
