@@ -1,4 +1,11 @@
-/** A KubeConfig and an error helper for the tests of kubeGet against loopback servers. */
+/** A KubeConfig, an error helper and an HTTP/2 server for the tests of kubeGet against loopback servers. */
+import {
+  createSecureServer,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+  type ServerHttp2Session,
+} from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { testPki } from './fakes/tls';
 
@@ -36,3 +43,36 @@ export const failure = (p: Promise<unknown>) =>
     },
     (e: Error & { code?: string }) => e,
   );
+
+/** An HTTP/2 API-server stand-in on loopback with the test certificate, and the sessions it accepted. */
+export interface H2TestServer {
+  port: number;
+  url: string;
+  sessions: ServerHttp2Session[];
+  close(): Promise<void>;
+}
+
+/** Starts an HTTP/2 server (HTTP/2 only unless `allowHTTP1`) that passes each request to `listener`. */
+export async function startH2TestServer(
+  listener: (req: Http2ServerRequest, res: Http2ServerResponse) => void,
+  opts: { allowHTTP1?: boolean } = {},
+): Promise<H2TestServer> {
+  const pki = testPki();
+  const server = createSecureServer(
+    { cert: pki.certPem, key: pki.keyPem, allowHTTP1: opts.allowHTTP1 ?? false },
+    listener,
+  );
+  const sessions: ServerHttp2Session[] = [];
+  server.on('session', (s: ServerHttp2Session) => sessions.push(s));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    url: `https://127.0.0.1:${port}`,
+    sessions,
+    close: async () => {
+      for (const s of sessions) s.destroy();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}

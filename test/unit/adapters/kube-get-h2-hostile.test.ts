@@ -9,7 +9,6 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import {
   constants,
   createSecureServer,
-  type Http2SecureServer,
   type Http2ServerRequest,
   type Http2ServerResponse,
   type ServerHttp2Session,
@@ -20,13 +19,13 @@ import { join } from 'node:path';
 import { closeKubeAgents, kubeGet, kubeErrorCode } from '../../../lib/adapters/kube';
 import type { Pick } from '../../../lib/adapters/json-pick';
 import { testPki } from '../../support/fakes/tls';
-import { failure, testKubeConfig } from '../../support/kube-client';
+import { failure, startH2TestServer, testKubeConfig, type H2TestServer } from '../../support/kube-client';
 
 type Handler = (req: Http2ServerRequest, res: Http2ServerResponse) => void;
 let handler: Handler = (_q, r) => r.end('{}');
-let server: Http2SecureServer;
+let h2: H2TestServer;
 let port: number;
-const sessions: ServerHttp2Session[] = [];
+let sessions: ServerHttp2Session[] = [];
 const versions: string[] = [];
 
 /** A self-signed certificate for 127.0.0.1: valid name, but from a CA the kubeconfig does not trust. */
@@ -51,13 +50,15 @@ const listen = async (s: { listen: (p: number, h: string, cb: () => void) => unk
 };
 
 beforeAll(async () => {
-  const pki = testPki();
-  server = createSecureServer({ cert: pki.certPem, key: pki.keyPem, allowHTTP1: true }, (q, r) => {
-    versions.push(q.httpVersion);
-    handler(q, r);
-  });
-  server.on('session', (s: ServerHttp2Session) => sessions.push(s));
-  port = await listen(server);
+  h2 = await startH2TestServer(
+    (q, r) => {
+      versions.push(q.httpVersion);
+      handler(q, r);
+    },
+    { allowHTTP1: true },
+  );
+  sessions = h2.sessions;
+  port = h2.port;
 });
 afterEach(() => {
   closeKubeAgents();
@@ -65,8 +66,7 @@ afterEach(() => {
 });
 afterAll(async () => {
   closeKubeAgents();
-  for (const s of sessions) s.destroy();
-  await new Promise((r) => server.close(r));
+  await h2.close();
 });
 
 const pick: Pick = { metadata: true, items: [{ metadata: { name: true } }] };

@@ -3,46 +3,34 @@
  * flow-control windows big enough for list pages, HTTP errors, streams reset mid-body, sessions
  * the server ends (GOAWAY), stalls and timeouts, UTF-8 cut between DATA frames.
  */
-import {
-  constants,
-  createSecureServer,
-  type Http2SecureServer,
-  type Http2ServerRequest,
-  type Http2ServerResponse,
-  type ServerHttp2Session,
-} from 'node:http2';
-import type { AddressInfo } from 'node:net';
+import { constants, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { closeKubeAgents, kubeGet, kubeErrorCode, kubeErrorMessage } from '../../../lib/adapters/kube';
 import type { Pick } from '../../../lib/adapters/json-pick';
-import { testPki } from '../../support/fakes/tls';
-import { failure, testKubeConfig } from '../../support/kube-client';
+import { failure, startH2TestServer, testKubeConfig, type H2TestServer } from '../../support/kube-client';
 
 type Handler = (req: Http2ServerRequest, res: Http2ServerResponse) => void;
 let handler: Handler = (_q, r) => r.end('{}');
-let server: Http2SecureServer;
+let h2: H2TestServer;
 let kc: KubeConfig;
-const sessions: ServerHttp2Session[] = [];
+let sessions: ServerHttp2Session[] = [];
 const seen: Array<Record<string, unknown>> = [];
 
 beforeAll(async () => {
-  const pki = testPki();
   // HTTP/2 only: a request that came over HTTP/1.1 would fail the handshake.
-  server = createSecureServer({ cert: pki.certPem, key: pki.keyPem }, (q, r) => {
+  h2 = await startH2TestServer((q, r) => {
     seen.push({ ...q.headers });
     handler(q, r);
   });
-  server.on('session', (s: ServerHttp2Session) => sessions.push(s));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  kc = testKubeConfig(`https://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  sessions = h2.sessions;
+  kc = testKubeConfig(h2.url);
 });
 afterEach(() => {
   seen.length = 0;
 });
 afterAll(async () => {
   closeKubeAgents();
-  for (const s of sessions) s.destroy();
-  await new Promise((r) => server.close(r));
+  await h2.close();
 });
 
 const pick: Pick = { metadata: true, items: [{ metadata: { name: true } }] };
