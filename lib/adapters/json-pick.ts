@@ -321,8 +321,19 @@ const BATCH = 128 * 1024;
  */
 const LOOKAHEAD = 64 * 1024;
 
-/** Receive buffers of PickStream, reused (a stream holds one while it reads). */
+/** Receive buffers of the streams of list pages (PickStream, proto-pick's ProtoPickStream), reused. */
 const spare: Buffer[] = [];
+const RECEIVE_BYTES = 2 * BATCH;
+
+/** A receive buffer for a stream that reads a list page as it arrives: a spare one, else a new one. */
+export function takeReceiveBuffer(): Buffer {
+  return spare.pop() ?? Buffer.allocUnsafe(RECEIVE_BYTES);
+}
+
+/** Gives a stream's receive buffer back: at most four are kept, none grown past four times the size. */
+export function giveReceiveBuffer(buf: Buffer): void {
+  if (buf.length > 0 && buf.length <= 4 * RECEIVE_BYTES && spare.length < 4) spare.push(buf);
+}
 
 const enum At {
   Start,
@@ -373,7 +384,7 @@ export class PickStream {
     private readonly lookahead = batch === BATCH ? LOOKAHEAD : 0,
   ) {
     this.pick = compile(source);
-    this.buf = spare.pop() ?? Buffer.allocUnsafe(2 * BATCH);
+    this.buf = takeReceiveBuffer();
   }
 
   push(chunk: Buffer): void {
@@ -412,7 +423,7 @@ export class PickStream {
   /** Gives the receive buffer back (end() does; a caller that gives up calls it). */
   release(): void {
     this.done = true;
-    if (this.buf.length > 0 && this.buf.length <= 4 * BATCH && spare.length < 4) spare.push(this.buf);
+    giveReceiveBuffer(this.buf);
     this.buf = Buffer.alloc(0);
     this.len = this.pos = 0;
   }

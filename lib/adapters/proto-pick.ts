@@ -19,7 +19,7 @@
  * RFC 3339 string in UTC to the second (the JSON encoding's precision) or null for the zero time,
  * and `map<string,string>` is an object.
  */
-import type { Pick } from './json-pick';
+import { giveReceiveBuffer, takeReceiveBuffer, type Pick } from './json-pick';
 
 /** The bytes every protobuf-encoded Kubernetes object starts with. */
 export const PROTOBUF_MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
@@ -385,14 +385,10 @@ const enum At {
  * dropped, so memory holds one item, not the page. `end()` returns `{ metadata, items }` and throws
  * ProtobufError for a malformed or cut-short page.
  */
-/** Receive buffers of ProtoPickStream, reused (a stream holds one while it reads). */
-const spare: Buffer[] = [];
-const RECEIVE = 256 * 1024;
-
 export class ProtoPickStream {
   /**
    * The receive buffer, reused across chunks and streams: bytes before `start` are read, bytes
-   * from `start` to `end` wait (the item being received). A buffer per chunk (or a concatenation
+   * from `start` to `stop` wait (the item being received). A buffer per chunk (or a concatenation
    * per chunk) is garbage the size of the whole answer outside the V8 heap, which the collector
    * frees late: at 5 000 nodes that was 70 MB more peak RSS.
    */
@@ -418,7 +414,7 @@ export class ProtoPickStream {
   ) {
     const each = pick !== true && !Array.isArray(pick) ? (pick as Record<string, Pick>).items : undefined;
     this.itemPick = Array.isArray(each) ? (each[0] as Pick) : true;
-    this.buf = spare.pop() ?? Buffer.allocUnsafe(RECEIVE);
+    this.buf = takeReceiveBuffer();
   }
 
   push(chunk: Buffer): void {
@@ -456,7 +452,7 @@ export class ProtoPickStream {
   /** Gives the receive buffer back (end() does; a caller that gives up calls it). */
   release(): void {
     this.done = true;
-    if (this.buf.length > 0 && this.buf.length <= 4 * RECEIVE && spare.length < 4) spare.push(this.buf);
+    giveReceiveBuffer(this.buf);
     this.buf = Buffer.alloc(0);
     this.start = this.stop = 0;
   }
