@@ -391,8 +391,9 @@ function active(session: ClientHttp2Session, delta: number): void {
  * per 64 KiB on a real network.
  */
 const STREAM_WINDOW = 4 * 1024 * 1024;
-const HANDSHAKE_TIMEOUT_MS = 10_000;
 const SESSION_WINDOW = 64 * 1024 * 1024;
+/** client-go's TLSHandshakeTimeout. */
+const HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /**
  * The API server's HTTP/2 session (one TLS connection for every request of a run, and of the next
@@ -422,7 +423,10 @@ async function http2Session(t: H2Target, url: URL): Promise<ClientHttp2Session |
     const handshake = setTimeout(
       () =>
         session.destroy(
-          Object.assign(new Error(`the TLS handshake with ${url.host} took longer than 10 s`), { code: 'ETIMEDOUT' }),
+          Object.assign(
+            new Error(`the TLS handshake with ${url.host} took longer than ${HANDSHAKE_TIMEOUT_MS / 1000} s`),
+            { code: 'ETIMEDOUT' },
+          ),
         ),
       HANDSHAKE_TIMEOUT_MS,
     );
