@@ -4,6 +4,11 @@
  * here), standard retries, and per-call timeouts through the HTTP handler: given as its options,
  * from which each client makes the SDK's own NodeHttpHandler (an instance made here would be a
  * second copy of the handler and of @smithy/core in the Lambda bundle, whose SDK is the runtime's).
+ *
+ * `cacheMiddleware`: each client resolves a command's middleware stack once and reuses it for
+ * every later call of that command (warm runs make the same calls every time; nothing here adds
+ * middleware after the first call, which is what the option requires). An SDK older than the
+ * option ignores it.
  */
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 
@@ -21,6 +26,7 @@ export function clientConfig(o: AwsClientOptions = {}) {
     ...(o.credentials ? { credentials: o.credentials } : {}),
     maxAttempts: o.maxAttempts ?? 3,
     retryMode: 'standard' as const,
+    cacheMiddleware: true,
     requestHandler: {
       connectionTimeout: Math.min(o.callTimeoutMs ?? 10_000, 5_000),
       requestTimeout: o.callTimeoutMs ?? 10_000,
