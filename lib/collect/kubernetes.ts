@@ -9,7 +9,7 @@ import { NODE, POD, type Schema } from '../adapters/proto-pick';
 import { kubeErrorCode, kubeErrorMessage, kubeGet, type Query } from '../adapters/kube';
 import { CollectError } from '../errors';
 import { decodeReleaseSecret } from '../helm/release';
-import type { DataKey, K8sObject, KubernetesState } from '../snapshot/types';
+import type { DataKey, HelmRelease, K8sObject, KubernetesState } from '../snapshot/types';
 import type { CollectContext, Collector } from './types';
 
 const PAGE = 500;
@@ -189,6 +189,34 @@ function list(
       );
     },
   });
+}
+
+/**
+ * The releases decoded by the last run, by what they were decoded from. A release secret is
+ * base64 of gzip of the release JSON, manifest included (hundreds of KB for this chart), and its
+ * values are redacted when decoded: a warm run whose secrets are byte for byte the same (Helm
+ * writes a new secret per revision and rewrites an old one only to change its status, which is in
+ * both its data and its labels) takes the same result instead of decoding it again. Only the
+ * last run's are kept; a decoded release is never changed in place.
+ */
+let decodedBefore = new Map<string, { labels: string; data: unknown; release: HelmRelease }>();
+
+/** The release of `secret`: the last run's when decoded from the same name, labels and data. */
+function decodeRelease(
+  secret: K8sObject,
+  now: Map<string, { labels: string; data: unknown; release: HelmRelease }>,
+): HelmRelease {
+  const m = secret.metadata;
+  const key = `${m.namespace ?? ''}/${m.name}`;
+  const labels = JSON.stringify(m.labels ?? {});
+  const data = (secret as { data?: Record<string, unknown> }).data?.release;
+  const before = decodedBefore.get(key);
+  const release =
+    before && typeof data === 'string' && before.data === data && before.labels === labels
+      ? before.release
+      : decodeReleaseSecret(secret);
+  now.set(key, { labels, data, release });
+  return release;
 }
 
 // What the checks read of the big lists: `pick` is what is read from the wire, `trim` shapes it.
@@ -442,9 +470,10 @@ export const kubernetesCollectors: Collector[] = [
         labelSelector: `owner=helm,name=${ctx.hints.release}`,
       });
       ctx.parts.kubernetes.helmReleases = [];
+      const decodedNow: typeof decodedBefore = new Map();
       for (const secret of secrets) {
         try {
-          ctx.parts.kubernetes.helmReleases.push(decodeReleaseSecret(secret));
+          ctx.parts.kubernetes.helmReleases.push(decodeRelease(secret, decodedNow));
         } catch (err) {
           ctx.fail({
             source: 'kubernetes',
@@ -454,6 +483,7 @@ export const kubernetesCollectors: Collector[] = [
           });
         }
       }
+      decodedBefore = decodedNow;
     },
   }),
 ];

@@ -95,6 +95,32 @@ describe('live collection on the healthy lab', () => {
     }
   });
 
+  it('decodes a release secret again when it changed since the last run, and only then', async () => {
+    const first = await collectLive(TARGET, HINTS, OPTS);
+    const again = await collectLive(TARGET, HINTS, OPTS);
+    // Same secrets: the same releases, values redacted as on the first run.
+    expect(again.kubernetes.helmReleases).toEqual(first.kubernetes.helmReleases);
+    const saved = lab.kube.state.helmReleases;
+    try {
+      // Helm rewrites the old revision's secret to change its status (data and labels), and a
+      // rollback-like change of values gives the deployed revision new data.
+      lab.kube.state.helmReleases = saved.map((r) =>
+        r.revision === 2 ? { ...r, status: 'failed', config: { ...r.config, fullnameOverride: 'changed' } } : r,
+      );
+      const changed = await collectLive(TARGET, HINTS, OPTS);
+      const rev2 = changed.kubernetes.helmReleases.find((r) => r.revision === 2)!;
+      expect(rev2.status).toBe('failed');
+      expect(rev2.config.fullnameOverride).toBe('changed');
+      expect(changed.kubernetes.helmReleases.find((r) => r.revision === 1)).toEqual(
+        first.kubernetes.helmReleases.find((r) => r.revision === 1),
+      );
+    } finally {
+      lab.kube.state.helmReleases = saved;
+    }
+    const back = await collectLive(TARGET, HINTS, OPTS);
+    expect(back.kubernetes.helmReleases).toEqual(first.kubernetes.helmReleases);
+  });
+
   it('finds the ALB by the controller tags when no name is known', async () => {
     const s = await collectLive(TARGET, { ...HINTS, loadBalancerName: undefined }, OPTS);
     expect(s.aws.loadBalancers.map((l) => l.LoadBalancerName)).toEqual(['myeks-ingress-alb']);
