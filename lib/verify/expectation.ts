@@ -5,7 +5,7 @@
  */
 import { buildExpected, type ExpectedInputs } from '../expected/build';
 import type { ExpectedState } from '../expected/types';
-import { loadUserValues, type ValueSource } from '../expected/values';
+import { loadUserValues, readBoundedFile, type ValueSource } from '../expected/values';
 import { deployedRelease } from '../helm/release';
 import type { HelmRelease } from '../snapshot/types';
 import type { VerifyRequest } from './request';
@@ -50,16 +50,48 @@ export function defaultsExpectation(req: VerifyRequest): ExpectedState {
   return buildExpected({ values: {} }, expectationInputs(req), 'defaults');
 }
 
+/**
+ * The last expectation built from files: its request (sources, flags, environment) and the text
+ * of every file it read. A warm Lambda (or `serve`) verifies with the same values file every
+ * time; when the request is the same and each file still reads the same, parsing, `${VAR}`
+ * substitution and building are not done again (the files are still read: a file changed between
+ * runs gives a new expectation). The expectation is never changed in place; notes are copied.
+ */
+let lastFromFiles: { key: string; reads: Array<[string, string]>; value: Expectation } | undefined;
+
 /** From the values files and --set flags (pure apart from reading the files). */
-export function expectationFromFiles(req: VerifyRequest, readFile?: (path: string) => string): Expectation {
-  const user = loadUserValues({ sources: valueSources(req), env: req.env, stdin: req.stdin }, readFile);
+export function expectationFromFiles(
+  req: VerifyRequest,
+  readFile: (path: string) => string = (p) => readBoundedFile(p),
+): Expectation {
+  const key = JSON.stringify([valueSources(req), req.env ?? null, req.stdin ?? null, expectationInputs(req)]);
+  const last = lastFromFiles;
+  if (last && last.key === key && last.reads.every(([path, text]) => readsSame(readFile, path, text)))
+    return { ...last.value, notes: [...last.value.notes] };
+  const reads: Array<[string, string]> = [];
+  const recording = (path: string) => {
+    const text = readFile(path);
+    reads.push([path, text]);
+    return text;
+  };
+  const user = loadUserValues({ sources: valueSources(req), env: req.env, stdin: req.stdin }, recording);
   const notes: string[] = [];
   if (user.unsetVariables.length > 0)
     notes.push(
       `values files reference unset variables: ${user.unsetVariables.join(', ')} (set them or pass --env NAME=VALUE)`,
     );
   const expected = buildExpected(user, expectationInputs(req), 'files');
-  return { expected, origin: 'files', notes: [...notes, ...expected.notes] };
+  const value: Expectation = { expected, origin: 'files', notes: [...notes, ...expected.notes] };
+  lastFromFiles = { key, reads, value };
+  return { ...value, notes: [...value.notes] };
+}
+
+function readsSame(readFile: (path: string) => string, path: string, text: string): boolean {
+  try {
+    return readFile(path) === text;
+  } catch {
+    return false;
+  }
 }
 
 /** From the release revisions read from the cluster (or a recorded snapshot). */

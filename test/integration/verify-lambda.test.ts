@@ -199,6 +199,28 @@ describe('verify Lambda: reports on change of state', () => {
     }
   }, 30_000);
 
+  it('a warm invocation sees a values file that changed since the last one (and the same file gives the same result)', async () => {
+    lab.kube.state = labKubernetesState();
+    const dir = mkdtempSync(join(tmpdir(), 'stackcheck-lambda-values-'));
+    const valuesFile = join(dir, 'values.yaml');
+    try {
+      writeFileSync(valuesFile, stringify(labValues()));
+      const env = { VALUES_FILE: valuesFile };
+      const first = await invoke({ notify: 'never' }, env);
+      const same = await invoke({ notify: 'never' }, env);
+      expect(same.summary).toEqual(first.summary);
+      expect(same.failing).toEqual(first.failing);
+      const lab0 = labValues() as { grafana: Record<string, unknown> };
+      writeFileSync(valuesFile, stringify({ ...lab0, grafana: { ...lab0.grafana, replicas: 3 } }));
+      const changed = await invoke({ notify: 'never' }, env);
+      const grafana = changed.failing.filter((f) => !first.failing.some((g) => g.code === f.code));
+      expect(grafana.length).toBeGreaterThan(0);
+      expect(JSON.stringify(grafana)).toContain('grafana');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
   it('rejects a bad payload with a clear error and sends nothing', async () => {
     const before = slack.posts.length;
     await expect(invoke({ notify: 'sometimes' })).rejects.toThrow(
