@@ -270,14 +270,43 @@ type Slices = Buffer & {
 };
 
 /**
+ * Short ASCII strings made before, in slots by a hash of their bytes. What is read repeats from
+ * item to item (label keys and most values, condition types, statuses, reasons and messages, owner
+ * references, namespaces): at 5 000 nodes that is several hundred thousand strings, nearly all
+ * equal to one read just before. A string whose bytes match its slot's is that string, with no new
+ * allocation for the collector to copy and mark; another one takes the slot. At most TEXT_SLOTS
+ * strings of at most 64 characters are held.
+ */
+const TEXT_SLOTS = 8192;
+const textSlots: Array<string | undefined> = new Array<string | undefined>(TEXT_SLOTS).fill(undefined);
+
+/**
  * The UTF-8 string of `b[start, end)`. Most of what is read (names, label keys and values,
- * condition words) is short ASCII, which reads as Latin-1 without UTF-8 decoding.
+ * condition words) is short ASCII, which reads as Latin-1 without UTF-8 decoding, and is most
+ * often a string already made (textSlots).
  */
 function text(b: Buffer, start: number, end: number): string {
-  if (end - start <= 64) {
+  const n = end - start;
+  if (n <= 64) {
+    let h = 0x811c9dc5 ^ n;
     let i = start;
-    while (i < end && b[i] < 0x80) i++;
-    if (i === end) return (b as Slices).latin1Slice(start, end);
+    for (; i < end; i++) {
+      const c = b[i];
+      if (c >= 0x80) break;
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    if (i === end) {
+      const slot = (h ^ (h >>> 15)) & (TEXT_SLOTS - 1);
+      const known = textSlots[slot];
+      if (known !== undefined && known.length === n) {
+        let k = 0;
+        while (k < n && known.charCodeAt(k) === b[start + k]) k++;
+        if (k === n) return known;
+      }
+      const made = (b as Slices).latin1Slice(start, end);
+      textSlots[slot] = made;
+      return made;
+    }
   }
   return (b as Slices).utf8Slice(start, end);
 }

@@ -215,3 +215,34 @@ describe('proto-pick: map keys', () => {
     expect(Object.keys(got.metadata.labels)).toEqual(['__proto__', 'a']);
   });
 });
+
+describe('proto-pick: strings already read', () => {
+  it('reads every string right when thousands of different ones share the slots of those read before', () => {
+    // 20 000 label pairs of the same lengths (many share a slot), each read twice, then non-ASCII
+    // and 65-byte ones (never kept): every value must be its own bytes.
+    const pairs = Array.from({ length: 20_000 }, (_, i) => [`k${String(i).padStart(7, '0')}`, `v-${i % 977}-${i}`]);
+    const meta = (from: number, to: number) => pairs.slice(from, to).flatMap(([k, val]) => entry(11, k, val));
+    for (const [from, to] of [
+      [0, 20_000],
+      [0, 20_000],
+      [10_000, 12_000],
+    ]) {
+      const got = pickMessage(Buffer.from(len(1, meta(from, to))), POD, { metadata: { labels: true } }) as {
+        metadata: { labels: Record<string, string> };
+      };
+      expect(got.metadata.labels).toEqual(Object.fromEntries(pairs.slice(from, to)));
+    }
+    const odd = ['zoné', 'ü'.repeat(40), 'x'.repeat(65), 'x'.repeat(64), '', 'Ready', 'Readz'];
+    const got = pickMessage(
+      Buffer.from(
+        len(
+          1,
+          odd.flatMap((val, i) => entry(11, `k${i}`, val)),
+        ),
+      ),
+      POD,
+      { metadata: { labels: true } },
+    ) as { metadata: { labels: Record<string, string> } };
+    expect(Object.values(got.metadata.labels)).toEqual(odd);
+  });
+});
