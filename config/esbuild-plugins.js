@@ -15,7 +15,12 @@
  *   only for a kubeconfig's users and clusters (openid-client and jsonpath-plus for the OIDC and
  *   gcp/azure auth providers, socks-proxy-agent for a SOCKS proxy-url) is replaced by functions
  *   that throw: ~140 KB less for every cold start to compile. (js-yaml, which client-node reads
- *   kubeconfigs with, stays: lib/checks/drift.ts uses it too.)
+ *   kubeconfigs with, stays: lib/checks/drift.ts uses it too.) The same goes for what client-node
+ *   runs processes with (node:child_process: the exec credential plugins, the azure and gcp
+ *   auth providers' commands, WSL kubeconfig paths; loading it also loads node:dgram) and for
+ *   node-fetch (the generated API classes' HTTP library and applyToFetchOptions, which Watch uses;
+ *   lib/adapters/kube.ts sends its requests with node:https): the authenticators stay, so a user
+ *   entry of another kind is still recognised, and fails with this message if it is ever used.
  */
 'use strict';
 
@@ -23,6 +28,14 @@ const KUBECONFIG_ONLY = {
   'openid-client': 'export const refreshTokenGrant = fail;',
   'jsonpath-plus': 'export const JSONPath = fail;',
   'socks-proxy-agent': 'export class SocksProxyAgent { constructor() { fail(); } }',
+  // ExecAuth reads `spawn` when a KubeConfig is made; azure/gcp call execSync, config.js spawnSync.
+  'node:child_process':
+    'export const spawn = fail, spawnSync = fail, exec = fail, execSync = fail, execFile = fail, execFileSync = fail;\n' +
+    'export default { spawn, spawnSync, exec, execSync, execFile, execFileSync };',
+  // client-node's index re-exports its error classes: nothing in the bundle can throw them.
+  'node-fetch':
+    'export default fail; export class Headers { constructor() { fail(); } }\n' +
+    'export class AbortError extends Error {} export class FetchError extends Error {}',
 };
 const clientNodeEksOnly = {
   name: 'client-node-eks-only',
