@@ -4,11 +4,14 @@
  * Manager name in SLACK_WEBHOOK_PARAM; SNS: SNS_TOPIC_ARN.
  */
 import { readSecret } from '../adapters/params';
-import { postToSlack } from '../adapters/slack';
 import type { SnsPublishInput } from '../adapters/sns';
 
 export type SlackSend = (message: { text: string; blocks: unknown[] }) => Promise<void>;
 export type SnsPublish = (m: Omit<SnsPublishInput, 'topicArn'>) => Promise<unknown>;
+
+/** The Slack adapter (and @slack/webhook), loaded on the first post: a verify run posts only on a change of state. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const slackAdapter = () => require('../adapters/slack') as typeof import('../adapters/slack');
 
 /** The Slack incoming-webhook URL, or undefined when none is configured. */
 export function slackUrlFromEnv(env: NodeJS.ProcessEnv): Promise<string | undefined> {
@@ -40,7 +43,7 @@ export async function reportDestinationsFromEnv(
   const out: ReportDestinations = { missing: [] };
   if (wanted.includes('slack')) {
     const url = await slackUrlFromEnv(env);
-    if (url) out.slack = (m) => postToSlack(url, m);
+    if (url) out.slack = (m) => slackAdapter().postToSlack(url, m);
     else out.missing.push('neither SLACK_WEBHOOK_URL nor SLACK_WEBHOOK_PARAM is set; Slack skipped');
   }
   if (wanted.includes('sns')) {
