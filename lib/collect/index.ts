@@ -8,7 +8,6 @@
 import { ACMClient } from '@aws-sdk/client-acm';
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { clientConfig } from '../adapters/aws-config';
 import { collectionError } from '../adapters/aws-errors';
@@ -189,7 +188,10 @@ async function eksAccess(
       `cluster ${target.cluster} has no endpoint or certificate authority yet (is it ACTIVE?)`,
       'eks',
     );
-  const credentials = credentialsOverride ?? fromNodeProviderChain();
+  // The EKS client's own credential chain (the standard one, or the override it was made with),
+  // already resolved for DescribeCluster: no second chain, and @aws-sdk/credential-providers is
+  // not loaded.
+  const credentials = credentialsOverride ?? eks.config.credentials;
   let token: string;
   try {
     token = await eksToken({ cluster: target.cluster, region, credentials });

@@ -5,7 +5,6 @@
  * _FILE/_LITERAL, read by valueSourcesFromEnv), VALUES_ENV (JSON object), DOMAIN,
  * CERT_ARN, RELEASE, NAMESPACE, SKIP_FAMILIES (JSON list), CONFIG_FILE. Payload keys win over the environment.
  */
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { loadConfigFile } from '../config/load';
 import { ConfigError } from '../errors';
 import { valueSourcesFromEnv } from '../expected/values';
@@ -77,7 +76,11 @@ export function verifyRequestFromLambda(
       hardDeadline: request.deadline,
     };
   if (payload.roleArn) {
-    request.credentials = fromTemporaryCredentials({
+    // Loaded only for a cluster reached through another account's role: the other runs use the
+    // SDK clients' own credential chain.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const providers = require('@aws-sdk/credential-providers') as typeof import('@aws-sdk/credential-providers');
+    request.credentials = providers.fromTemporaryCredentials({
       params: { RoleArn: payload.roleArn, RoleSessionName: 'stackcheck-verify' },
     });
     request.credentialsKey = payload.roleArn;
