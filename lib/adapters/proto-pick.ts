@@ -34,6 +34,12 @@ interface Field {
   /** The JSON encoding leaves it out when empty ("", false, 0). */
   readonly omitEmpty?: boolean;
   readonly message?: Schema;
+  /**
+   * A repeated message: only the elements whose string member 1 is this (NodeCondition `type`),
+   * the others skipped by their length. Go writes members in field order, so member 1 comes first
+   * and the rest of an element is not looked at.
+   */
+  readonly onlyType?: string;
 }
 
 /** A message: its known members by field number. */
@@ -127,6 +133,21 @@ export const NODE: Schema = schema('Node', {
   1: { name: 'metadata', type: 'message', message: ObjectMeta },
   2: { name: 'spec', type: 'message', message: NodeSpec },
   3: { name: 'status', type: 'message', message: NodeStatus },
+});
+/**
+ * A Node with only its `Ready` condition (what the checks read): the other conditions (memory,
+ * disk and PID pressure, network) are most of what is picked of a node, and are skipped.
+ */
+export const NODE_READY: Schema = schema('Node', {
+  ...Object.fromEntries(NODE.fields),
+  3: {
+    name: 'status',
+    type: 'message',
+    message: schema('NodeStatus', {
+      ...Object.fromEntries(NodeStatus.fields),
+      4: { name: 'conditions', type: 'message', repeated: true, message: NodeCondition, onlyType: 'Ready' },
+    }),
+  },
 });
 
 /** A malformed or cut-short protobuf answer. */
@@ -343,6 +364,25 @@ function readMapEntry(r: Reader, end: number, into: Record<string, string>): voi
   else into[key] = value;
 }
 
+/**
+ * Whether the message from `r.pos` to `end` starts with a string member 1 other than `type` (read
+ * in place, nothing made); false when it starts with anything else (then it is read whole and
+ * judged by its `type`). The reader is left where it was.
+ */
+function leadsWithOther(r: Reader, end: number, type: string): boolean {
+  if (r.pos >= end) return false;
+  const at = r.pos;
+  try {
+    if (r.tag(end) !== ((1 << 3) | WIRE_LEN)) return false;
+    const e = r.lengthEnd(end);
+    if (e - r.pos !== type.length) return true;
+    for (let k = 0; k < type.length; k++) if (r.b[r.pos + k] !== type.charCodeAt(k)) return true;
+    return false;
+  } finally {
+    r.pos = at;
+  }
+}
+
 function isEmpty(v: unknown): boolean {
   return v === '' || v === false || v === 0;
 }
@@ -380,8 +420,16 @@ function readMessage(r: Reader, end: number, s: Schema, pick: Pick): Record<stri
         r.pos = e;
         continue;
       } else {
+        if (field.onlyType !== undefined && leadsWithOther(r, e, field.onlyType)) {
+          r.pos = e;
+          continue;
+        }
         const inner = Array.isArray(sub) ? (sub[0] as Pick) : sub;
         value = readMessage(r, e, field.message!, inner === undefined ? true : inner);
+        if (field.onlyType !== undefined && (value as { type?: unknown }).type !== field.onlyType) {
+          r.pos = e;
+          continue;
+        }
       }
       r.pos = e;
     }

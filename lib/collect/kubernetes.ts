@@ -5,7 +5,7 @@
  * PVs bound to the namespace's claims) so memory stays flat on large clusters.
  */
 import type { Pick } from '../adapters/json-pick';
-import { NODE, POD, type Schema } from '../adapters/proto-pick';
+import { NODE_READY, POD, type Schema } from '../adapters/proto-pick';
 import { kubeErrorCode, kubeErrorMessage, kubeGet, type Query } from '../adapters/kube';
 import { CollectError } from '../errors';
 import { decodeReleaseSecret } from '../helm/release';
@@ -380,7 +380,7 @@ export const kubernetesCollectors: Collector[] = [
     namespaced: false,
     pick: NODE_PICK,
     trim: trimNode,
-    protobuf: NODE,
+    protobuf: NODE_READY,
   }),
   list('k8s.statefulSets', 'statefulSets', {
     ...apps,

@@ -1,5 +1,6 @@
 import {
   NODE,
+  NODE_READY,
   POD,
   ProtobufError,
   ProtoPickStream,
@@ -124,6 +125,39 @@ describe('proto-pick: reading a Kubernetes protobuf list page', () => {
     });
     const schedulable = [...len(2, v(4, 0))];
     expect(pickMessage(Buffer.from(schedulable), NODE, pick)).toEqual({ spec: {} });
+  });
+
+  it('NODE_READY keeps only the Ready condition, whatever the order of the members of the others', () => {
+    const cond = (type: string, status: string) => len(4, [...s(1, type), ...s(2, status), ...s(6, `${type} says`)]);
+    // A condition whose type is not its first member (not Go's order) is read whole, then judged.
+    const late = (type: string) => len(4, [...s(2, 'True'), ...s(1, type)]);
+    const node = (conditions: number[][]) => Buffer.from([...len(1, s(1, 'n1')), ...len(3, conditions.flat())]);
+    const pick: Pick = { metadata: { name: true }, status: { conditions: true } };
+    const ready = { type: 'Ready', status: 'True', message: 'Ready says' };
+    expect(
+      pickMessage(
+        node([cond('MemoryPressure', 'False'), cond('Ready', 'True'), cond('Readyz', 'True')]),
+        NODE_READY,
+        pick,
+      ),
+    ).toEqual({ metadata: { name: 'n1' }, status: { conditions: [ready] } });
+    expect(pickMessage(node([late('DiskPressure'), late('Ready'), cond('Rea', 'True')]), NODE_READY, pick)).toEqual({
+      metadata: { name: 'n1' },
+      status: { conditions: [{ type: 'Ready', status: 'True' }] },
+    });
+    // No Ready condition: no conditions member (the collector's trim makes it [] from either encoding).
+    expect(pickMessage(node([cond('PIDPressure', 'False')]), NODE_READY, pick)).toEqual({
+      metadata: { name: 'n1' },
+      status: {},
+    });
+    // NODE itself keeps them all.
+    expect(
+      (
+        pickMessage(node([cond('MemoryPressure', 'False'), cond('Ready', 'True')]), NODE, pick) as {
+          status: { conditions: unknown[] };
+        }
+      ).status.conditions,
+    ).toHaveLength(2);
   });
 
   it('streams a page in chunks of any size to the same items, map dropping some, with its ListMeta', () => {
