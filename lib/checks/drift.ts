@@ -175,6 +175,15 @@ export const driftChecks: Check[] = [
       'k8s.prometheuses',
     ],
     resource: (ctx) => `Secret/${ctx.expected.namespace}/sh.helm.release.v1.${ctx.expected.release}`,
+    // The manifest's documents are parsed (renderedObjects keeps them) as soon as the release is
+    // read: on a cold start that is tens of ms, spent while the ALB's reads are still on their way.
+    prepare: {
+      needs: ['k8s.helmReleases'],
+      run(parts, expected) {
+        const rel = deployedRelease(parts.kubernetes.helmReleases.filter((r) => r.name === expected.release));
+        if (rel?.manifest?.trim()) renderedObjects(rel.manifest, Object.keys(KIND_LIST));
+      },
+    },
     run(ctx): Finding[] {
       const rel = deployedRelease(ctx.snapshot.kubernetes.helmReleases.filter((r) => r.name === ctx.expected.release));
       const ref = rel

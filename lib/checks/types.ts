@@ -88,4 +88,11 @@ export interface Check {
   /** The resource named when the check cannot run (error/skip results). */
   resource(ctx: CheckContext): string;
   run(ctx: CheckContext): Finding[];
+  /**
+   * Work `run` can use, done ahead: a live run calls it once the parts in `needs` are collected,
+   * while other reads are still on their way, so that costly work (parsing the deployed release's
+   * manifest) fills a wait instead of following the last answer. It only fills a cache `run`
+   * reads: `run` gives the same results without it, and reports what went wrong in it.
+   */
+  prepare?: { needs: DataKey[]; run(parts: Pick<Snapshot, 'kubernetes' | 'aws'>, expected: ExpectedState): void };
 }

@@ -60,7 +60,8 @@ export interface LiveSession {
   cluster: string;
   /** What was collected so far. */
   parts: SnapshotParts;
-  collect(inputs: Iterable<DataKey>, hints: CollectHints): Promise<void>;
+  /** `onPart` hears of each part as it is collected (see Collection.collect). */
+  collect(inputs: Iterable<DataKey>, hints: CollectHints, onPart?: (key: DataKey, ok: boolean) => void): Promise<void>;
   snapshot(hints: CollectHints): Snapshot;
 }
 
@@ -112,9 +113,9 @@ export function openLiveSession(target: CollectTarget, opts: Omit<CollectOptions
   return {
     cluster,
     parts: collection.parts,
-    async collect(inputs, hints) {
+    async collect(inputs, hints, onPart) {
       progress('reading Kubernetes objects, the ALB and the probes');
-      await collection.collect(inputs, hints);
+      await collection.collect(inputs, hints, onPart);
       const kubeKeys = collection.collected.filter((k) => COLLECTORS[k].source === 'kubernetes');
       const refused = (k: DataKey) => collection.errors.some((e) => e.affects[0] === k && e.code === '401');
       if (kubeKeys.length > 0 && kubeKeys.every(refused)) {

@@ -26,10 +26,25 @@ export class Collection {
     readonly parts: SnapshotParts,
   ) {}
 
-  /** Collects `inputs` (and what they need) that were not collected yet, with these hints. */
-  async collect(inputs: Iterable<DataKey>, hints: CollectHints): Promise<void> {
+  /**
+   * Collects `inputs` (and what they need) that were not collected yet, with these hints.
+   * `onPart` hears of each part as its collector ends (`ok`: without an error on it).
+   */
+  async collect(
+    inputs: Iterable<DataKey>,
+    hints: CollectHints,
+    onPart?: (key: DataKey, ok: boolean) => void,
+  ): Promise<void> {
     const plan = withNeeds(inputs);
     for (const k of plan) this.planned.add(k);
+    // Parts an earlier collect started (the release read first, to know the expectation) are
+    // told of too, as soon as they are in.
+    if (onPart)
+      for (const k of plan)
+        this.started.get(k)?.then(
+          (ok) => onPart(k, ok),
+          () => {},
+        );
     let fatal: CollectError | undefined;
     const failedOn = (key: DataKey) => this.errors.filter((e) => e.affects.includes(key));
     const session: SessionContext = { ...this.session, hints };
@@ -38,6 +53,11 @@ export class Collection {
       let p = this.started.get(key);
       if (!p) {
         p = collectOne(key);
+        if (onPart)
+          p.then(
+            (ok) => onPart(key, ok),
+            () => {},
+          );
         this.started.set(key, p);
       }
       return p;

@@ -24,6 +24,7 @@ import {
 import { planFor, selectedFamilies } from './plan';
 import type { VerifyRequest } from './request';
 import { redactorFor, type Redactor } from '../redact';
+import { prepareAhead } from './ahead';
 
 export interface VerifyDeps {
   /** Opens a live collection (lib/collect openLiveSession); required unless the source is a snapshot file. */
@@ -115,7 +116,7 @@ export async function verify(req: VerifyRequest, deps: VerifyDeps = {}): Promise
   if (unreadable) {
     // Without an expectation nothing else is worth reading: each check reports the failed read.
     for (const e of unreadable) e.affects = [...DATA_KEYS];
-  } else await observed.collect(plan.inputs, hints);
+  } else await observed.collect(plan.inputs, hints, prepareAhead(plan.checks, expected, observed.parts));
   const snapshot = observed.snapshot(hints);
   // The config file's severity overrides and mutes (mutes expire by the wall clock, not the snapshot's).
   const results = applyConfig(runChecks(plan.checks, expected, snapshot), req.config, req.now ?? new Date());

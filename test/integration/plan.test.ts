@@ -85,6 +85,40 @@ describe('a healthy install checked live', () => {
     },
   );
 
+  it.each([
+    ['without a values file (the release is read first)', {}],
+    ['with the lab values file', LAB_VALUES],
+  ])('parses the release manifest (HELM101) while the ALB chain is still being read, %s', async (_name, raw) => {
+    const deployed = lab.kube.state.helmReleases.find((r) => r.status === 'deployed')!;
+    const saved = deployed.manifest;
+    // A manifest no earlier run parsed (the parsed documents are kept for the next run).
+    deployed.manifest = `${saved}\n# parsed ahead ${process.hrtime.bigint()}\n`;
+    const yaml = jest.requireActual<typeof import('js-yaml')>('js-yaml');
+    const rulesAnswered = () => lab.aws.calls.filter((c) => c.action === 'DescribeRules').length;
+    const before = rulesAnswered();
+    const calls: number[] = [];
+    const original = yaml.load;
+    const spied = jest.spyOn(yaml, 'load').mockImplementation((text, opts) => {
+      calls.push(rulesAnswered() - before);
+      return original(text, opts);
+    });
+    // The ALB's reads are slow (DescribeLoadBalancers → DescribeListeners → DescribeRules), the
+    // Kubernetes ones are not.
+    lab.aws.faults.latencyMs = 150;
+    try {
+      const out = await run({ ...raw, checks: ['helm', 'alb'] });
+      expect(out.report.results.find((r) => r.code === 'HELM101')).toMatchObject({ status: 'pass' });
+      expect(calls.length).toBeGreaterThan(0);
+      // Every document was parsed before any DescribeRules answer was in.
+      expect(calls.every((n) => n === 0)).toBe(true);
+      expect(rulesAnswered() - before).toBeGreaterThan(0);
+    } finally {
+      lab.aws.faults.latencyMs = 0;
+      spied.mockRestore();
+      deployed.manifest = saved;
+    }
+  });
+
   it('never fails a result for any selection of families (--checks or --skip)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.subarray(CLUSTER_FAMILIES, { minLength: 1 }), fc.boolean(), async (families, asSkip) => {
