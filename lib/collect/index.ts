@@ -49,10 +49,31 @@ function awsClients(id: string, cfg: ReturnType<typeof clientConfig>): AwsClient
   ].join('|');
   let c = clientCache.get(key);
   if (!c) {
-    c = { elbv2: new ElasticLoadBalancingV2Client(cfg), acm: new ACMClient(cfg), eks: new EKSClient(cfg) };
+    c = lazyClients(cfg);
     clientCache.set(key, c);
   }
   return c;
+}
+
+/**
+ * Each client is made on its first use: on a cold start the ELBv2 client, which the longest chain
+ * of calls needs first, is made before the others (making one is milliseconds of CPU then).
+ */
+function lazyClients(cfg: ReturnType<typeof clientConfig>): AwsClients {
+  let elbv2: ElasticLoadBalancingV2Client | undefined;
+  let acm: ACMClient | undefined;
+  let eks: EKSClient | undefined;
+  return {
+    get elbv2() {
+      return (elbv2 ??= new ElasticLoadBalancingV2Client(cfg));
+    },
+    get acm() {
+      return (acm ??= new ACMClient(cfg));
+    },
+    get eks() {
+      return (eks ??= new EKSClient(cfg));
+    },
+  };
 }
 
 /** A live collection in progress: parts are collected as asked, each once; `snapshot` seals it. */
