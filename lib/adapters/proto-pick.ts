@@ -291,45 +291,49 @@ type Slices = Buffer & {
 };
 
 /**
- * Short ASCII strings made before, in slots by a hash of their bytes. What is read repeats from
- * item to item (label keys and most values, condition types, statuses, reasons and messages, owner
- * references, namespaces): at 5 000 nodes that is several hundred thousand strings, nearly all
- * equal to one read just before. A string whose bytes match its slot's is that string, with no new
- * allocation for the collector to copy and mark; another one takes the slot. At most TEXT_SLOTS
- * strings of at most 64 characters are held.
+ * Short ASCII strings made before, in slots by their length and a few of their bytes. What is read
+ * repeats from item to item (label keys and most values, condition types, statuses, reasons and
+ * messages, owner references, namespaces): at 5 000 nodes that is several hundred thousand strings,
+ * nearly all equal to one read just before. A string whose bytes all match its slot's is that
+ * string, with no new allocation for the collector to copy and mark; another one takes the slot.
+ * The slot is chosen from 4 bytes, not all: a repeated string costs one pass over its bytes (the
+ * comparison), a new one two (the ASCII check, the copy). At most TEXT_SLOTS strings of at most 64
+ * characters are held.
  */
 const TEXT_SLOTS = 8192;
 const textSlots: Array<string | undefined> = new Array<string | undefined>(TEXT_SLOTS).fill(undefined);
 
+function textSlot(b: Buffer, start: number, n: number): number {
+  if (n === 0) return 0;
+  const h =
+    Math.imul(n, 0x9e3779b1) ^
+    (b[start] << 5) ^
+    (b[start + n - 1] << 11) ^
+    (b[start + (n >> 1)] << 17) ^
+    (b[start + (n >> 2)] << 2);
+  return (h ^ (h >>> 13)) & (TEXT_SLOTS - 1);
+}
+
 /**
  * The UTF-8 string of `b[start, end)`. Most of what is read (names, label keys and values,
- * condition words) is short ASCII, which reads as Latin-1 without UTF-8 decoding, and is most
- * often a string already made (textSlots).
+ * condition words) is short ASCII: most often a string already made (textSlots), else read as
+ * Latin-1 without UTF-8 decoding.
  */
 function text(b: Buffer, start: number, end: number): string {
   const n = end - start;
-  if (n <= 64) {
-    let h = 0x811c9dc5 ^ n;
-    let i = start;
-    for (; i < end; i++) {
-      const c = b[i];
-      if (c >= 0x80) break;
-      h = Math.imul(h ^ c, 0x01000193);
-    }
-    if (i === end) {
-      const slot = (h ^ (h >>> 15)) & (TEXT_SLOTS - 1);
-      const known = textSlots[slot];
-      if (known !== undefined && known.length === n) {
-        let k = 0;
-        while (k < n && known.charCodeAt(k) === b[start + k]) k++;
-        if (k === n) return known;
-      }
-      const made = (b as Slices).latin1Slice(start, end);
-      textSlots[slot] = made;
-      return made;
-    }
+  if (n > 64) return (b as Slices).utf8Slice(start, end);
+  const slot = textSlot(b, start, n);
+  const known = textSlots[slot];
+  if (known !== undefined && known.length === n) {
+    // Slots hold ASCII only: equal char codes are equal bytes.
+    let k = 0;
+    while (k < n && known.charCodeAt(k) === b[start + k]) k++;
+    if (k === n) return known;
   }
-  return (b as Slices).utf8Slice(start, end);
+  for (let i = start; i < end; i++) if (b[i] >= 0x80) return (b as Slices).utf8Slice(start, end);
+  const made = (b as Slices).latin1Slice(start, end);
+  textSlots[slot] = made;
+  return made;
 }
 
 /** A `metav1.Time` message: the zero time is written as an empty message. */
