@@ -35,26 +35,35 @@ function isObj(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-function kv(v: unknown, path: string): Record<string, string> {
-  if (!isObj(v)) throw new PayloadError(`${path} must be an object of strings`);
-  for (const k of Object.keys(v)) if (typeof v[k] !== 'string') throw new PayloadError(`${path}.${k} must be a string`);
+/**
+ * The path of a field in messages: `field`, or `alerts[i].field` in alert `i` (built only for a
+ * message: a valid payload's checks build no strings).
+ */
+function at(field: string, i: number): string {
+  return i < 0 ? field : `alerts[${i}].${field}`;
+}
+
+function kv(v: unknown, field: string, i = -1): Record<string, string> {
+  if (!isObj(v)) throw new PayloadError(`${at(field, i)} must be an object of strings`);
+  for (const k of Object.keys(v))
+    if (typeof v[k] !== 'string') throw new PayloadError(`${at(field, i)}.${k} must be a string`);
   return v as Record<string, string>;
 }
 
-function str(v: unknown, path: string, allowEmpty = true): string {
-  if (typeof v !== 'string') throw new PayloadError(`${path} must be a string`);
-  if (!allowEmpty && v === '') throw new PayloadError(`${path} must not be empty`);
+function str(v: unknown, field: string, i = -1, allowEmpty = true): string {
+  if (typeof v !== 'string') throw new PayloadError(`${at(field, i)} must be a string`);
+  if (!allowEmpty && v === '') throw new PayloadError(`${at(field, i)} must not be empty`);
   return v;
 }
 
-function status(v: unknown, path: string): 'firing' | 'resolved' {
-  if (v !== 'firing' && v !== 'resolved') throw new PayloadError(`${path} must be "firing" or "resolved"`);
+function status(v: unknown, field: string, i = -1): 'firing' | 'resolved' {
+  if (v !== 'firing' && v !== 'resolved') throw new PayloadError(`${at(field, i)} must be "firing" or "resolved"`);
   return v;
 }
 
-function time(v: unknown, path: string): string {
-  const s = str(v, path);
-  if (Number.isNaN(Date.parse(s))) throw new PayloadError(`${path} must be an RFC 3339 time`);
+function time(v: unknown, field: string, i: number): string {
+  const s = str(v, field, i);
+  if (Number.isNaN(Date.parse(s))) throw new PayloadError(`${at(field, i)} must be an RFC 3339 time`);
   return s;
 }
 
@@ -76,7 +85,7 @@ export function validatePayload(doc: unknown): AmPayload {
     throw new PayloadError('truncatedAlerts must be a non-negative integer');
   return {
     version: '4',
-    groupKey: str(doc.groupKey, 'groupKey', false),
+    groupKey: str(doc.groupKey, 'groupKey', -1, false),
     truncatedAlerts: truncated,
     status: status(doc.status, 'status'),
     receiver: str(doc.receiver, 'receiver'),
@@ -85,16 +94,15 @@ export function validatePayload(doc: unknown): AmPayload {
     commonAnnotations: kv(doc.commonAnnotations, 'commonAnnotations'),
     externalURL: str(doc.externalURL, 'externalURL'),
     alerts: doc.alerts.map((a, i): AmAlert => {
-      const p = `alerts[${i}]`;
-      if (!isObj(a)) throw new PayloadError(`${p} must be an object`);
+      if (!isObj(a)) throw new PayloadError(`alerts[${i}] must be an object`);
       return {
-        status: status(a.status, `${p}.status`),
-        labels: kv(a.labels, `${p}.labels`),
-        annotations: kv(a.annotations ?? {}, `${p}.annotations`),
-        startsAt: time(a.startsAt, `${p}.startsAt`),
-        endsAt: str(a.endsAt ?? '0001-01-01T00:00:00Z', `${p}.endsAt`),
-        generatorURL: str(a.generatorURL ?? '', `${p}.generatorURL`),
-        fingerprint: str(a.fingerprint, `${p}.fingerprint`, false),
+        status: status(a.status, 'status', i),
+        labels: kv(a.labels, 'labels', i),
+        annotations: kv(a.annotations ?? {}, 'annotations', i),
+        startsAt: time(a.startsAt, 'startsAt', i),
+        endsAt: str(a.endsAt ?? '0001-01-01T00:00:00Z', 'endsAt', i),
+        generatorURL: str(a.generatorURL ?? '', 'generatorURL', i),
+        fingerprint: str(a.fingerprint, 'fingerprint', i, false),
       };
     }),
   };

@@ -98,6 +98,28 @@ describe('webhook: validation', () => {
     expect(JSON.parse(r.body).error).toMatch(reason);
     expect(slack).toEqual([]);
   });
+  it.each([
+    [{ groupKey: '' }, undefined, 'groupKey must not be empty'],
+    [{ receiver: 1 }, undefined, 'receiver must be a string'],
+    [{ commonLabels: [] }, undefined, 'commonLabels must be an object of strings'],
+    [{ groupLabels: { a: null } }, undefined, 'groupLabels.a must be a string'],
+    [{ externalURL: undefined }, undefined, 'externalURL must be a string'],
+    [{}, 7, 'alerts[1] must be an object'],
+    [{}, { status: 'pending' }, 'alerts[1].status must be "firing" or "resolved"'],
+    [{}, { labels: 'x' }, 'alerts[1].labels must be an object of strings'],
+    [{}, { annotations: { summary: 2 } }, 'alerts[1].annotations.summary must be a string'],
+    [{}, { startsAt: 5 }, 'alerts[1].startsAt must be a string'],
+    [{}, { startsAt: 'yesterday' }, 'alerts[1].startsAt must be an RFC 3339 time'],
+    [{}, { endsAt: 1 }, 'alerts[1].endsAt must be a string'],
+    [{}, { generatorURL: false }, 'alerts[1].generatorURL must be a string'],
+    [{}, { fingerprint: '' }, 'alerts[1].fingerprint must not be empty'],
+  ])('names the bad field by its path: %j %j', (over, second, message) => {
+    const doc = amPayload(over, [{}, {}]) as { alerts: unknown[] };
+    if (typeof second === 'object') doc.alerts[1] = { ...(doc.alerts[1] as object), ...second };
+    else if (second !== undefined) doc.alerts[1] = second;
+    // The whole message, exactly.
+    expect(() => validatePayload(doc)).toThrow(new Error(message));
+  });
   it('413 past the size limit', async () => {
     const { deps } = setup({ maxBodyBytes: 1000 });
     expect(
