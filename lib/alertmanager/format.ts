@@ -55,15 +55,29 @@ export function clusterOf(p: AmPayload, fallback: string): string {
   return p.commonLabels.cluster ?? p.alerts.find((a) => a.labels.cluster)?.labels.cluster ?? fallback;
 }
 
-/** The fragment of the silence form's URL pre-filled with the labels (only URL-safe characters). */
+/** The characters `encodeURIComponent` leaves as they are. */
+const URI_PLAIN = /^[A-Za-z0-9\-_.!~*'()]*$/;
+
+/** `encodeURIComponent(s)`, without its runtime call for text it would leave as it is (most label names and values). */
+function encodeComponent(s: string): string {
+  return URI_PLAIN.test(s) ? s : encodeURIComponent(s);
+}
+
+/**
+ * The fragment of the silence form's URL pre-filled with the labels (only URL-safe characters):
+ * `encodeURIComponent('{k="v",…}')`, built piece by piece. It encodes each character (or surrogate
+ * pair) on its own, and the pieces meet only at ASCII characters, so the pieces' encodings joined
+ * are the whole's (and a lone surrogate throws the same URIError).
+ */
 function silenceFragment(labels: Record<string, string>): string {
   let matchers = '';
   for (const k of Object.keys(labels)) {
     if (k === 'prometheus') continue;
     const v = labels[k];
-    matchers += `${matchers ? ',' : ''}${k}="${v.includes('"') ? v.replace(/"/g, '\\"') : v}"`;
+    // `,` `=` `"` encoded: %2C %3D %22.
+    matchers += `${matchers ? '%2C' : ''}${encodeComponent(k)}%3D%22${encodeComponent(v.includes('"') ? v.replace(/"/g, '\\"') : v)}%22`;
   }
-  return `#/silences/new?filter=${encodeURIComponent(`{${matchers}}`)}`;
+  return `#/silences/new?filter=%7B${matchers}%7D`;
 }
 
 /** Alertmanager silence form pre-filled with the alert's labels. */
@@ -72,23 +86,42 @@ export function silenceUrl(externalURL: string, labels: Record<string, string>):
 }
 
 /**
- * The links of one message, each URL parsed once: alerts of one group mostly share their
- * generatorURL, and every silence link starts with the external URL. The silence link is
- * `linkTarget(silenceUrl(…))`: what follows the external URL is a fragment of characters that URL
- * parsing (in a fragment) and `linkTarget` leave as they are, so it is the parsed external URL
- * with that appended (test/unit/alertmanager/mrkdwn.test.ts checks it against the whole parse).
+ * `linkTarget` of the URLs seen lately: the alerts of a group mostly share their generatorURL, and
+ * the notifications of one Alertmanager share its external URL, from one notification to the next.
+ * Bounded (entries and characters held); emptied when full.
+ */
+const targets = new Map<string, string | undefined>();
+let targetChars = 0;
+const TARGETS_MAX = 256;
+const TARGET_CHARS_MAX = 256 * 1024;
+
+function cachedTarget(url: string): string | undefined {
+  const hit = targets.get(url);
+  if (hit !== undefined || targets.has(url)) return hit;
+  const t = linkTarget(url);
+  if (targets.size >= TARGETS_MAX || targetChars + url.length > TARGET_CHARS_MAX) {
+    targets.clear();
+    targetChars = 0;
+  }
+  targets.set(url, t);
+  targetChars += url.length + (t?.length ?? 0);
+  return t;
+}
+
+/**
+ * The links of one message, each URL parsed once (and most not at all: see cachedTarget). The
+ * silence link is `linkTarget(silenceUrl(…))`: what follows the external URL is a fragment of
+ * characters that URL parsing (in a fragment) and `linkTarget` leave as they are, so it is the
+ * parsed external URL with that appended (test/unit/alertmanager/mrkdwn.test.ts checks it against
+ * the whole parse).
  */
 class Links {
-  private readonly parsed = new Map<string, string | undefined>();
   private base?: string;
 
   constructor(private readonly externalURL: string) {}
 
   target(url: string): string | undefined {
-    if (this.parsed.has(url)) return this.parsed.get(url);
-    const t = linkTarget(url);
-    this.parsed.set(url, t);
-    return t;
+    return cachedTarget(url);
   }
 
   link(url: string, text: string): string | undefined {
@@ -104,7 +137,8 @@ class Links {
 }
 
 export function title(p: AmPayload, cluster: string): string {
-  const n = p.alerts.filter((a) => a.status === p.status).length + (p.status === 'firing' ? p.truncatedAlerts : 0);
+  let n = p.status === 'firing' ? p.truncatedAlerts : 0;
+  for (const a of p.alerts) if (a.status === p.status) n++;
   return `[${p.status.toUpperCase()}:${n}] ${alertName(p)} (${cluster})`;
 }
 
@@ -121,13 +155,11 @@ function linkLine(a: AmAlert, p: AmPayload, links: Links): string {
 /** Text from the alert (labels, annotations, times) is escaped; links only from http(s) URLs. */
 function alertSection(a: AmAlert, p: AmPayload, links: Links): string {
   const l = a.labels;
-  const lines = [
-    `${a.status === 'firing' ? '🔥' : '✅'} *${mrkdwn(l.alertname ?? 'alert')}*${l.severity ? ` · ${mrkdwn(l.severity)}` : ''}${l.namespace ? ` · ns \`${mrkdwn(l.namespace)}\`` : ''}${l.cluster ? ` · cluster \`${mrkdwn(l.cluster)}\`` : ''}`,
-    a.annotations.summary ? mrkdwn(a.annotations.summary) : '',
-    a.annotations.description ? `_${mrkdwn(a.annotations.description)}_` : '',
-    linkLine(a, p, links),
-  ].filter(Boolean);
-  return cut(lines.join('\n'), SLACK_MAX_SECTION);
+  // Its lines joined by newlines, those without text left out (only the summary and description can be without).
+  let text = `${a.status === 'firing' ? '🔥' : '✅'} *${mrkdwn(l.alertname ?? 'alert')}*${l.severity ? ` · ${mrkdwn(l.severity)}` : ''}${l.namespace ? ` · ns \`${mrkdwn(l.namespace)}\`` : ''}${l.cluster ? ` · cluster \`${mrkdwn(l.cluster)}\`` : ''}`;
+  if (a.annotations.summary) text += `\n${mrkdwn(a.annotations.summary)}`;
+  if (a.annotations.description) text += `\n_${mrkdwn(a.annotations.description)}_`;
+  return cut(`${text}\n${linkLine(a, p, links)}`, SLACK_MAX_SECTION);
 }
 
 export interface SlackMessage {

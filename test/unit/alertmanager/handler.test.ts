@@ -395,6 +395,65 @@ describe('alert formatting', () => {
     expect(crit.attachments[0].color).toBe('#d1242f');
     expect(resolved.attachments[0].color).toBe('#1a7f37');
   });
+  it("fills the silence form's filter with encodeURIComponent of the matchers, whatever the labels", () => {
+    const text = fc.oneof(
+      fc.string(),
+      fc.string({ unit: 'binary' }),
+      fc.string({
+        unit: fc.constantFrom('a', 'Z', '_', '-', '.', '"', '\\', '=', ',', ' ', '/', 'é', '🔥', '\ud800', '\udc00'),
+      }),
+    );
+    fc.assert(
+      fc.property(fc.dictionary(text, text, { maxKeys: 6 }), (labels) => {
+        // The matchers as Alertmanager's silence form reads them: `k="v"` with `"` escaped, prometheus left out.
+        const matchers = Object.keys(labels)
+          .filter((k) => k !== 'prometheus')
+          .map((k) => `${k}="${labels[k].replace(/"/g, '\\"')}"`)
+          .join(',');
+        let expected: string | Error;
+        try {
+          expected = `http://am:9093/#/silences/new?filter=${encodeURIComponent(`{${matchers}}`)}`;
+        } catch (err) {
+          expected = err as Error;
+        }
+        if (expected instanceof Error) expect(() => silenceUrl('http://am:9093/', labels)).toThrow(URIError);
+        else expect(silenceUrl('http://am:9093/', labels)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+  it("writes an alert's section line by line, leaving out a summary and a description it does not have", () => {
+    const p = validatePayload(
+      amPayload({ status: 'firing', truncatedAlerts: 2 }, [
+        {},
+        { status: 'resolved', annotations: {}, generatorURL: '', labels: { alertname: 'B<' } },
+        { annotations: { description: 'only <this>' }, labels: { alertname: 'C', severity: 'info' } },
+      ]),
+    );
+    const m = slackMessage(p, 'myeks');
+    const texts = (m.attachments[0].blocks as Array<{ type: string; text?: { text: string } }>).map(
+      (b) => b.text?.text,
+    );
+    const silence = (labels: Record<string, string>) =>
+      `<${silenceUrl('http://alertmanager.example.com', labels)}|silence>`;
+    expect(texts[0]).toBe('[FIRING:4] KubePodCrashLooping (myeks)');
+    expect(texts[1]).toBe(
+      [
+        '🔥 *KubePodCrashLooping* · warning · ns `monitoring` · cluster `myeks`',
+        'Pod is crash looping.',
+        '_Pod monitoring/p-0 is in waiting state (reason: "CrashLoopBackOff")._',
+        `<http://prometheus.example.com/graph?g0.expr=up|source> · ${silence(p.alerts[0].labels)} · since 2026-11-24T09:00:00.000Z`,
+      ].join('\n'),
+    );
+    expect(texts[2]).toBe('✅ *B&lt;*\nsince 2026-11-24T09:00:00.000Z');
+    expect(texts[3]).toBe(
+      [
+        '🔥 *C* · info',
+        '_only &lt;this&gt;_',
+        `<http://prometheus.example.com/graph?g0.expr=up|source> · ${silence(p.alerts[2].labels)} · since 2026-11-24T09:00:00.000Z`,
+      ].join('\n'),
+    );
+  });
   it('names the most severe severity, the first of equals, whatever the case; none without any', () => {
     const order = ['critical', 'error', 'warning', 'info', 'none'];
     const rank = (s: string) => (order.includes(s) ? order.indexOf(s) : order.length);
