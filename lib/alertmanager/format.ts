@@ -116,23 +116,28 @@ function cachedTarget(url: string): string | undefined {
  * the whole parse).
  */
 class Links {
-  private base?: string;
+  /** The silence links' start (the parsed external URL), or null when it is not an http(s) URL. */
+  private silenceBase?: string | null;
+  /** The last source link: the alerts of a group mostly share their generatorURL. */
+  private lastSource?: { url: string; link: string | undefined };
 
   constructor(private readonly externalURL: string) {}
 
-  target(url: string): string | undefined {
-    return cachedTarget(url);
-  }
-
   link(url: string, text: string): string | undefined {
-    const t = this.target(url);
+    const t = cachedTarget(url);
     return t === undefined ? undefined : `<${t}|${mrkdwn(text)}>`;
   }
 
+  /** `link(url, 'source')`. */
+  source(url: string): string | undefined {
+    if (this.lastSource?.url !== url) this.lastSource = { url, link: this.link(url, 'source') };
+    return this.lastSource.link;
+  }
+
   silence(labels: Record<string, string>): string | undefined {
-    this.base ??= `${this.externalURL.replace(/\/$/, '')}/`;
-    const t = this.target(this.base);
-    return t === undefined ? undefined : `<${t}${silenceFragment(labels)}|silence>`;
+    if (this.silenceBase === undefined)
+      this.silenceBase = cachedTarget(`${this.externalURL.replace(/\/$/, '')}/`) ?? null;
+    return this.silenceBase === null ? undefined : `<${this.silenceBase}${silenceFragment(labels)}|silence>`;
   }
 }
 
@@ -145,7 +150,7 @@ export function title(p: AmPayload, cluster: string): string {
 /** The source and silence links (those that are http(s) URLs) and the start, joined by ` · `. */
 function linkLine(a: AmAlert, p: AmPayload, links: Links): string {
   let line = '';
-  const source = a.generatorURL ? links.link(a.generatorURL, 'source') : undefined;
+  const source = a.generatorURL ? links.source(a.generatorURL) : undefined;
   if (source) line = `${source} · `;
   const silence = p.externalURL && a.status === 'firing' ? links.silence(a.labels) : undefined;
   if (silence) line += `${silence} · `;
@@ -185,15 +190,13 @@ export function slackMessage(p: AmPayload, cluster: string): SlackMessage {
         text: `+${hidden} more alert${hidden > 1 ? 's' : ''}${p.truncatedAlerts ? ` (${p.truncatedAlerts} truncated by Alertmanager)` : ''}`,
       },
     });
+  const alertmanager = links.link(p.externalURL, 'Alertmanager');
   blocks.push({
     type: 'context',
     elements: [
       {
         type: 'mrkdwn',
-        text: cut(
-          [`receiver \`${mrkdwn(p.receiver)}\``, links.link(p.externalURL, 'Alertmanager')].filter(Boolean).join(' · '),
-          SLACK_MAX_SECTION,
-        ),
+        text: cut(`receiver \`${mrkdwn(p.receiver)}\`${alertmanager ? ` · ${alertmanager}` : ''}`, SLACK_MAX_SECTION),
       },
     ],
   });
