@@ -83,7 +83,6 @@ export function requestPath(u: string): string {
   return new URL(u, 'http://localhost').pathname;
 }
 
-const JSON_HEADERS = { 'content-type': 'application/json' };
 /** What middy's timeout answered before the fake Lambda context's 30 s ran out (as `serve` had it). */
 const HANDLER_TIMEOUT_MS = 30_000 - 5;
 const INTERNAL_ERROR: HttpResponse = { statusCode: 500, body: INTERNAL_ERROR_BODY };
@@ -197,7 +196,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         const request = { method: req.method ?? 'GET', path: requestPath(url), headers, body };
         const result = await answer(request, deps, deadlines, timeoutMs);
         status = result.statusCode;
-        res.writeHead(status, JSON_HEADERS).end(result.body);
+        // With its length the answer goes out in one write, without chunked framing.
+        res
+          .writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(result.body) })
+          .end(result.body);
       } catch {
         status = 500;
         res.writeHead(500).end('{"error":"internal error"}');

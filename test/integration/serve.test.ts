@@ -316,6 +316,9 @@ describe('serve: requests answered as the Lambda answers them', () => {
       const over = await send(serve.url, Buffer.alloc(1.5 * 1024 * 1024, 0x20));
       expect(over.status).toBe(413);
       expect(JSON.parse(over.body)).toEqual({ error: 'body of 1572864 bytes is larger than 1048576' });
+      // The handler's answer is sent with its length, not chunked.
+      expect(over.headers['content-length']).toBe(String(Buffer.byteLength(over.body)));
+      expect(over.headers['transfer-encoding']).toBeUndefined();
       const far = await send(serve.url, Buffer.alloc(3 * 1024 * 1024, 0x20));
       expect(far).toMatchObject({ status: 413, headers: { connection: 'close' }, body: '{"error":"body too large"}' });
     } finally {
