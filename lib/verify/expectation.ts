@@ -56,17 +56,72 @@ export function defaultsExpectation(req: VerifyRequest): ExpectedState {
  * time; when the request is the same and each file still reads the same, parsing, `${VAR}`
  * substitution and building are not done again (the files are still read: a file changed between
  * runs gives a new expectation). The expectation is never changed in place; notes are copied.
+ * Of the environment, only the variables the build looked up are compared (the values files'
+ * `${VAR}`s): a Lambda's environment is the whole process environment, which the runtime changes
+ * on every invocation (_X_AMZN_TRACE_ID).
  */
-let lastFromFiles: { key: string; reads: Array<[string, string]>; value: Expectation } | undefined;
+let lastFromFiles: { key: string; reads: Array<[string, string]>; env: EnvLookups; value: Expectation } | undefined;
+
+/** The environment variables a build looked up, with what they were; `whole` when it listed them all. */
+interface EnvLookups {
+  names: Map<string, string | undefined>;
+  whole?: string;
+}
+
+function ownValue(env: Record<string, string | undefined>, name: string): string | undefined {
+  return Object.prototype.hasOwnProperty.call(env, name) ? env[name] : undefined;
+}
+
+/** `env` as seen by the build, noting each variable it looks up (and whether it enumerated them). */
+function watchedEnv(env: Record<string, string | undefined>): {
+  env: Record<string, string | undefined>;
+  lookups: EnvLookups;
+} {
+  const lookups: EnvLookups = { names: new Map() };
+  const note = (name: string | symbol) => {
+    if (typeof name === 'string') lookups.names.set(name, ownValue(env, name));
+  };
+  const watched = new Proxy(env, {
+    get(target, name, receiver) {
+      note(name);
+      return Reflect.get(target, name, receiver) as unknown;
+    },
+    has(target, name) {
+      note(name);
+      return Reflect.has(target, name);
+    },
+    getOwnPropertyDescriptor(target, name) {
+      note(name);
+      return Reflect.getOwnPropertyDescriptor(target, name);
+    },
+    ownKeys(target) {
+      lookups.whole = JSON.stringify(target);
+      return Reflect.ownKeys(target);
+    },
+  });
+  return { env: watched, lookups };
+}
+
+function sameLookups(env: Record<string, string | undefined>, lookups: EnvLookups): boolean {
+  if (lookups.whole !== undefined && JSON.stringify(env) !== lookups.whole) return false;
+  for (const [name, value] of lookups.names) if (ownValue(env, name) !== value) return false;
+  return true;
+}
 
 /** From the values files and --set flags (pure apart from reading the files). */
 export function expectationFromFiles(
   req: VerifyRequest,
   readFile: (path: string) => string = (p) => readBoundedFile(p),
 ): Expectation {
-  const key = JSON.stringify([valueSources(req), req.env ?? null, req.stdin ?? null, expectationInputs(req)]);
+  const key = JSON.stringify([valueSources(req), req.stdin ?? null, expectationInputs(req)]);
+  const env = req.env ?? {};
   const last = lastFromFiles;
-  if (last && last.key === key && last.reads.every(([path, text]) => readsSame(readFile, path, text)))
+  if (
+    last &&
+    last.key === key &&
+    sameLookups(env, last.env) &&
+    last.reads.every(([path, text]) => readsSame(readFile, path, text))
+  )
     return { ...last.value, notes: [...last.value.notes] };
   const reads: Array<[string, string]> = [];
   const recording = (path: string) => {
@@ -74,7 +129,8 @@ export function expectationFromFiles(
     reads.push([path, text]);
     return text;
   };
-  const user = loadUserValues({ sources: valueSources(req), env: req.env, stdin: req.stdin }, recording);
+  const watched = watchedEnv(env);
+  const user = loadUserValues({ sources: valueSources(req), env: watched.env, stdin: req.stdin }, recording);
   const notes: string[] = [];
   if (user.unsetVariables.length > 0)
     notes.push(
@@ -82,7 +138,7 @@ export function expectationFromFiles(
     );
   const expected = buildExpected(user, expectationInputs(req), 'files');
   const value: Expectation = { expected, origin: 'files', notes: [...notes, ...expected.notes] };
-  lastFromFiles = { key, reads, value };
+  lastFromFiles = { key, reads, env: watched.lookups, value };
   return { ...value, notes: [...value.notes] };
 }
 

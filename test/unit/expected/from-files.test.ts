@@ -64,3 +64,34 @@ describe('expectationFromFiles across runs', () => {
     );
   });
 });
+
+describe('expectationFromFiles and the environment', () => {
+  const files = new Map([['values.yaml', LAB_VALUES]]);
+  const readFile = (path: string) => files.get(path) ?? '';
+
+  it('reuses the expectation when only variables the files do not reference changed (a Lambda invocation sets its own trace id)', () => {
+    const env = request().env;
+    const first = expectationFromFiles(request({ env: { ...env, _X_AMZN_TRACE_ID: 'Root=1-aaaa' } }), readFile);
+    const second = expectationFromFiles(request({ env: { ...env, _X_AMZN_TRACE_ID: 'Root=1-bbbb' } }), readFile);
+    expect(second.expected).toBe(first.expected);
+    const gone = expectationFromFiles(request({ env: { ...env, _X_AMZN_TRACE_ID: undefined } }), readFile);
+    expect(gone.expected).toBe(first.expected);
+  });
+
+  it('builds anew when a referenced variable is set, changed or unset', () => {
+    files.set('values.yaml', LAB_VALUES);
+    const base = { MyDomain: 'example.com' };
+    const unset = expectationFromFiles(request({ env: base }), readFile);
+    expect(unset.notes.join('\n')).toMatch(/unset variables: .*CERT_ARN/);
+    const set = expectationFromFiles(
+      request({ env: { ...base, CERT_ARN: 'arn:aws:acm:x:1:certificate/y' } }),
+      readFile,
+    );
+    expect(set.expected).not.toBe(unset.expected);
+    expect(set.notes.join('\n')).not.toMatch(/CERT_ARN/);
+    const again = expectationFromFiles(request({ env: base }), readFile);
+    expect(again.notes.join('\n')).toMatch(/unset variables: .*CERT_ARN/);
+    const other = expectationFromFiles(request({ env: { MyDomain: 'other.org' } }), readFile);
+    expect(other.expected.domain).toBe('other.org');
+  });
+});
