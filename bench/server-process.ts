@@ -1,0 +1,67 @@
+/**
+ * The benchmark's side of bench/server-child.ts: a webhook server in a process of its own, its URL
+ * and its CPU so far. A child that exits (at start or later) is reported, never waited on: a `cpu`
+ * asked of it rejects with its exit code and the end of its stderr, and `stop` resolves.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+export interface ServerChild {
+  url: string;
+  cpu(): Promise<NodeJS.CpuUsage>;
+  stop(): Promise<void>;
+}
+
+const ROOT = join(__dirname, '..');
+
+/** Starts `bench/server-child.ts kind` (or `command`, for tests) and resolves once it listens. */
+export function serverChild(
+  kind: string,
+  command: string[] = [join(ROOT, 'scripts/run-ts.js'), join(ROOT, 'bench/server-child.ts'), kind],
+): Promise<ServerChild> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, command, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    let exited: Error | undefined;
+    const waiting: Array<{ resolve: (c: NodeJS.CpuUsage) => void; reject: (e: Error) => void }> = [];
+    const closed = new Promise<void>((r) => child.once('close', () => r()));
+    const fail = (e: Error) => {
+      if (exited) return;
+      exited = e;
+      reject(e);
+      for (const w of waiting.splice(0)) w.reject(e);
+    };
+    child.once('error', (e) => fail(new Error(`the ${kind} server could not start: ${e.message}`)));
+    child.once('close', (code, signal) =>
+      fail(new Error(`the ${kind} server exited (${code ?? signal}): ${err.slice(-2000)}`)),
+    );
+    // A write to a child that has gone (EPIPE) is reported by its exit, not thrown here.
+    child.stdin.on('error', () => {});
+    child.stderr.on('data', (d) => (err += d));
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d: string) => {
+      out += d;
+      let nl: number;
+      while ((nl = out.indexOf('\n')) >= 0) {
+        const line = out.slice(0, nl);
+        out = out.slice(nl + 1);
+        if (line.startsWith('URL '))
+          resolve({
+            url: line.slice(4),
+            cpu: () =>
+              new Promise((res, rej) => {
+                if (exited) return rej(exited);
+                waiting.push({ resolve: res, reject: rej });
+                child.stdin.write('cpu\n');
+              }),
+            stop: () => {
+              if (child.exitCode === null && child.signalCode === null) child.stdin.end();
+              return closed;
+            },
+          });
+        else if (line.startsWith('CPU ')) waiting.shift()?.resolve(JSON.parse(line.slice(4)) as NodeJS.CpuUsage);
+      }
+    });
+  });
+}
