@@ -43,4 +43,43 @@ describe('sameJson', () => {
       { numRuns: 2000 },
     );
   });
+  it('agrees with the Object.keys model on null-prototype objects, inherited members, own __proto__, arrays', () => {
+    const model = (a: unknown, b: unknown): boolean => {
+      if (a === b) return true;
+      if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+      if (Array.isArray(a) || Array.isArray(b))
+        return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => model(x, b[i]));
+      const ka = Object.keys(a);
+      const rb = b as Record<string, unknown>;
+      return (
+        ka.length === Object.keys(b).length &&
+        ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && model((a as Record<string, unknown>)[k], rb[k]))
+      );
+    };
+    // Members defined as JSON.parse and proto-pick define them (own, even __proto__), on a plain,
+    // a null or a prototype with enumerable members of its own.
+    const build = ([members, proto]: [Array<[string, unknown]>, number]): object => {
+      const o = Object.create([Object.prototype, null, { b: 'x', inherited: 'y' }][proto]) as object;
+      for (const [k, v] of members)
+        Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+      return o;
+    };
+    const key = fc.constantFrom('a', 'b', '0', '__proto__', 'constructor', 'hasOwnProperty', 'inherited');
+    const { value } = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.constantFrom('x', 'y', '', undefined, null),
+        tie('object'),
+        fc.array(tie('value'), { maxLength: 3 }),
+      ),
+      object: fc.tuple(fc.array(fc.tuple(key, tie('value')), { maxLength: 4 }), fc.nat(2)).map(build),
+    }));
+    fc.assert(
+      fc.property(value, value, (a, b) => {
+        expect(sameJson(a, b)).toBe(model(a, b));
+        expect(sameJson(a, a)).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
+  });
 });
