@@ -13,11 +13,14 @@ export interface ServerChild {
 }
 
 const ROOT = join(__dirname, '..');
+/** How long a server child may take to listen (it compiles the TypeScript first: ~1 s here). */
+export const START_TIMEOUT_MS = 30_000;
 
 /** Starts `bench/server-child.ts kind` (or `command`, for tests) and resolves once it listens. */
 export function serverChild(
   kind: string,
   command: string[] = [join(ROOT, 'scripts/run-ts.js'), join(ROOT, 'bench/server-child.ts'), kind],
+  startTimeoutMs = START_TIMEOUT_MS,
 ): Promise<ServerChild> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, command, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -32,6 +35,12 @@ export function serverChild(
       reject(e);
       for (const w of waiting.splice(0)) w.reject(e);
     };
+    // A child that neither listens nor exits is given up (and killed) after startTimeoutMs.
+    const starting = setTimeout(() => {
+      fail(new Error(`the ${kind} server did not listen within ${startTimeoutMs} ms: ${err.slice(-2000)}`));
+      child.kill('SIGKILL');
+    }, startTimeoutMs);
+    child.once('close', () => clearTimeout(starting));
     child.once('error', (e) => fail(new Error(`the ${kind} server could not start: ${e.message}`)));
     child.once('close', (code, signal) =>
       fail(new Error(`the ${kind} server exited (${code ?? signal}): ${err.slice(-2000)}`)),
@@ -46,7 +55,8 @@ export function serverChild(
       while ((nl = out.indexOf('\n')) >= 0) {
         const line = out.slice(0, nl);
         out = out.slice(nl + 1);
-        if (line.startsWith('URL '))
+        if (line.startsWith('URL ')) {
+          clearTimeout(starting);
           resolve({
             url: line.slice(4),
             cpu: () =>
@@ -60,7 +70,7 @@ export function serverChild(
               return closed;
             },
           });
-        else if (line.startsWith('CPU ')) waiting.shift()?.resolve(JSON.parse(line.slice(4)) as NodeJS.CpuUsage);
+        } else if (line.startsWith('CPU ')) waiting.shift()?.resolve(JSON.parse(line.slice(4)) as NodeJS.CpuUsage);
       }
     });
   });

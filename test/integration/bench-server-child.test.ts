@@ -14,6 +14,12 @@ describe('bench server child', () => {
     );
   });
 
+  it('gives up on a child that neither listens nor exits, and kills it', async () => {
+    await expect(
+      serverChild('bare', node('process.stderr.write("stuck"); setInterval(() => {}, 1000)'), 500),
+    ).rejects.toThrow(/the bare server did not listen within 500 ms: stuck/);
+  });
+
   it('rejects a cpu asked of a child that has exited, and stops at once', async () => {
     const child = await serverChild(
       'serve',
