@@ -199,13 +199,11 @@ function list(
  * both its data and its labels) takes the same result instead of decoding it again. Only the
  * last run's are kept; a decoded release is never changed in place.
  */
-let decodedBefore = new Map<string, { labels: string; data: unknown; release: HelmRelease }>();
+type DecodedReleases = Map<string, { labels: string; data: unknown; release: HelmRelease }>;
+let decodedBefore: DecodedReleases = new Map();
 
 /** The release of `secret`: the last run's when decoded from the same name, labels and data. */
-function decodeRelease(
-  secret: K8sObject,
-  now: Map<string, { labels: string; data: unknown; release: HelmRelease }>,
-): HelmRelease {
+function decodeRelease(secret: K8sObject, now: DecodedReleases): HelmRelease {
   const m = secret.metadata;
   const key = `${m.namespace ?? ''}/${m.name}`;
   const labels = JSON.stringify(m.labels ?? {});
@@ -475,7 +473,7 @@ export const kubernetesCollectors: Collector[] = [
         labelSelector: `owner=helm,name=${ctx.hints.release}`,
       });
       ctx.parts.kubernetes.helmReleases = [];
-      const decodedNow: typeof decodedBefore = new Map();
+      const decodedNow: DecodedReleases = new Map();
       for (const secret of secrets) {
         try {
           ctx.parts.kubernetes.helmReleases.push(decodeRelease(secret, decodedNow));

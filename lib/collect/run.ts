@@ -37,14 +37,16 @@ export class Collection {
   ): Promise<void> {
     const plan = withNeeds(inputs);
     for (const k of plan) this.planned.add(k);
-    // Parts an earlier collect started (the release read first, to know the expectation) are
-    // told of too, as soon as they are in.
-    if (onPart)
-      for (const k of plan)
-        this.started.get(k)?.then(
-          (ok) => onPart(k, ok),
+    const tell = (key: DataKey, p: Promise<boolean> | undefined) => {
+      if (onPart && p)
+        p.then(
+          (ok) => onPart(key, ok),
           () => {},
         );
+    };
+    // Parts an earlier collect started (the release read first, to know the expectation) are
+    // told of too, as soon as they are in.
+    for (const k of plan) tell(k, this.started.get(k));
     let fatal: CollectError | undefined;
     const failedOn = (key: DataKey) => this.errors.filter((e) => e.affects.includes(key));
     const session: SessionContext = { ...this.session, hints };
@@ -53,11 +55,7 @@ export class Collection {
       let p = this.started.get(key);
       if (!p) {
         p = collectOne(key);
-        if (onPart)
-          p.then(
-            (ok) => onPart(key, ok),
-            () => {},
-          );
+        tell(key, p);
         this.started.set(key, p);
       }
       return p;
