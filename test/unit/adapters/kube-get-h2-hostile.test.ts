@@ -86,7 +86,11 @@ describe('kubeGet over HTTP/2 against hostile servers', () => {
     expect(versions).toEqual(['2.0', '2.0']);
   });
 
-  it('GOAWAY with a lastStreamID below the streams in flight: each is retried, on one new session', async () => {
+  /**
+   * `n` GETs in flight on an open session whose server holds them all, then ends the session with
+   * `end`: every GET must still answer, all of them on one new session.
+   */
+  async function sessionEndsUnder(n: number, end: (session: ServerHttp2Session) => void) {
     const kc = testKubeConfig(`https://127.0.0.1:${port}`, { token: 't' });
     handler = (_q, r) => r.end(PAGE);
     await kubeGet(kc, '/x', {}, { pick });
@@ -94,15 +98,19 @@ describe('kubeGet over HTTP/2 against hostile servers', () => {
     let held = 0;
     handler = (q, r) => {
       if (q.stream.session === first) {
-        if (++held === 5) first.goaway(constants.NGHTTP2_NO_ERROR, 1);
+        if (++held === n) end(first);
         return;
       }
       r.end(PAGE);
     };
     const before = sessions.length;
-    const got = await Promise.all(Array.from({ length: 5 }, () => kubeGet(kc, '/x', {}, { pick })));
+    const got = await Promise.all(Array.from({ length: n }, () => kubeGet(kc, '/x', {}, { pick })));
     for (const g of got) expect(g).toEqual(PICKED);
     expect(sessions.length).toBe(before + 1);
+  }
+
+  it('GOAWAY with a lastStreamID below the streams in flight: each is retried, on one new session', async () => {
+    await sessionEndsUnder(5, (s) => s.goaway(constants.NGHTTP2_NO_ERROR, 1));
   });
 
   it('RST_STREAM REFUSED_STREAM before the headers is retried once', async () => {
@@ -117,22 +125,7 @@ describe('kubeGet over HTTP/2 against hostile servers', () => {
   });
 
   it('ten GETs in flight when the session dies: all retried, on a single new session', async () => {
-    const kc = testKubeConfig(`https://127.0.0.1:${port}`, { token: 't' });
-    handler = (_q, r) => r.end(PAGE);
-    await kubeGet(kc, '/x', {}, { pick });
-    const first = sessions[sessions.length - 1];
-    let held = 0;
-    handler = (q, r) => {
-      if (q.stream.session === first) {
-        if (++held === 10) first.destroy();
-        return;
-      }
-      r.end(PAGE);
-    };
-    const before = sessions.length;
-    const got = await Promise.all(Array.from({ length: 10 }, () => kubeGet(kc, '/x', {}, { pick })));
-    for (const g of got) expect(g).toEqual(PICKED);
-    expect(sessions.length).toBe(before + 1);
+    await sessionEndsUnder(10, (s) => s.destroy());
   });
 
   it('a page of tens of MB (not picked) arrives whole', async () => {
