@@ -5,9 +5,15 @@
 // Prints `RESULT {json}`: load time of the bundle, wall and CPU time of each invocation, the
 // handler's outcome and summary, peak RSS. With PROFILE_FILE, the warm invocations run under the
 // V8 CPU profiler (inspector) and the profile is written there (its times are not the result).
+// Each invocation's CPU is also split by thread (the main thread, and the others: V8's platform
+// workers compiling hot functions and marking/sweeping concurrently, libuv's pool), and its full
+// garbage collections are counted.
 'use strict';
 const { writeFileSync } = require('node:fs');
+const { performance } = require('node:perf_hooks');
+const { setImmediate } = require('node:timers/promises');
 const { peakRssMb } = require('./peak-rss');
+const { gcWatch, threadCpuMs } = require('./thread-cpu');
 
 const cpuMs = (c) => (c.user + c.system) / 1000;
 
@@ -42,6 +48,9 @@ async function main() {
   let result;
   const prof = profileFile ? profiler() : undefined;
   const rssAfter = [];
+  const threads = [];
+  const windows = [];
+  const gc = gcWatch();
   for (let i = 0; i <= warm; i++) {
     if (i === 1 && prof) await prof.start();
     // As the Lambda runtime does before each invocation: a new request id and X-Ray trace header
@@ -49,11 +58,16 @@ async function main() {
     const requestId = `bench-${i}-${process.pid}`;
     context.awsRequestId = requestId;
     process.env._X_AMZN_TRACE_ID = `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${requestId};Sampled=0`;
+    const th0 = threadCpuMs();
+    const p0 = performance.now();
     const t0 = process.hrtime.bigint();
     const c0 = process.cpuUsage();
     result = await handler(event, context);
     cpu.push(cpuMs(process.cpuUsage(c0)));
     wall.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    windows.push([p0, performance.now()]);
+    const th1 = threadCpuMs();
+    threads.push(th0 && th1 ? { main: th1.main - th0.main, others: th1.others - th0.others } : null);
     rssAfter.push(Math.round(process.memoryUsage().rss / 2 ** 20));
     if (result.outcome !== 'pass' || result.summary.error > 0)
       throw new Error(
@@ -61,6 +75,11 @@ async function main() {
       );
   }
   if (prof) await prof.stop(profileFile);
+  // perf_hooks delivers 'gc' entries after the collection; let the last ones arrive.
+  await setImmediate();
+  const gcs = windows.map(([from, to]) => gc.between(from, to));
+  gc.stop();
+  const warmThreads = threads.slice(1);
   process.stdout.write(
     `RESULT ${JSON.stringify({
       loadMs,
@@ -69,6 +88,10 @@ async function main() {
       coldCpuMs: cpu[0],
       warmMs: wall.slice(1),
       warmCpuMs: cpu.slice(1),
+      warmMainCpuMs: warmThreads.every(Boolean) ? warmThreads.map((t) => t.main) : null,
+      warmHelperCpuMs: warmThreads.every(Boolean) ? warmThreads.map((t) => t.others) : null,
+      warmFullGcs: gcs.slice(1).map((g) => g.full),
+      warmGcPauseMs: gcs.slice(1).map((g) => g.pauseMs),
       outcome: result.outcome,
       summary: result.summary,
       failing: result.failing.map((f) => f.code),

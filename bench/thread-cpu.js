@@ -1,0 +1,56 @@
+// Where a process's CPU goes, for the benchmark's Lambda child (bench/lambda-child.js): the CPU
+// time of its main thread and of its other threads (V8's platform workers: the JIT compiler and
+// concurrent marking and sweeping; libuv's pool), and its garbage collections as Node reports
+// them.
+'use strict';
+const { readdirSync, readFileSync } = require('node:fs');
+const { PerformanceObserver, constants } = require('node:perf_hooks');
+
+/**
+ * CPU time (ms) this process's threads have run, from /proc/self/task/<tid>/schedstat (its first
+ * field is the nanoseconds the thread has spent on a CPU): the main thread's and the sum of the
+ * others' (of the threads alive now: one that has ended is no longer listed; V8's and libuv's
+ * threads live as long as the process). Null where there is no such file (not Linux).
+ */
+function threadCpuMs() {
+  let main = 0;
+  let others = 0;
+  let tids;
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return null;
+  }
+  for (const tid of tids) {
+    let ns;
+    try {
+      ns = Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      continue; // the thread ended, or no schedstat on this kernel
+    }
+    if (Number(tid) === process.pid) main += ns;
+    else others += ns;
+  }
+  return main === 0 ? null : { main: main / 1e6, others: others / 1e6 };
+}
+
+/** Garbage collections as Node reports them (perf_hooks 'gc' entries: kind, main-thread pause). */
+function gcWatch() {
+  const entries = [];
+  const obs = new PerformanceObserver((list) => entries.push(...list.getEntries()));
+  obs.observe({ entryTypes: ['gc'] });
+  return {
+    /** Full (mark-compact) collections and main-thread GC pause (ms) between two performance.now() times. */
+    between(from, to) {
+      entries.push(...obs.takeRecords());
+      const inside = entries.filter((e) => e.startTime >= from && e.startTime < to);
+      return {
+        full: inside.filter((e) => (e.detail ? e.detail.kind : e.kind) === constants.NODE_PERFORMANCE_GC_MAJOR).length,
+        pauseMs: inside.reduce((sum, e) => sum + e.duration, 0),
+      };
+    },
+    stop: () => obs.disconnect(),
+  };
+}
+
+module.exports = { gcWatch, threadCpuMs };

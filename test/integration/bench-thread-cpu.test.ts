@@ -1,0 +1,72 @@
+/**
+ * The benchmark splits a Lambda invocation's CPU by thread and counts its full garbage
+ * collections (bench/thread-cpu.js). Run in a process of its own, so the only busy threads are
+ * the ones the test makes: CPU spent by the main thread is counted as the main thread's, CPU spent
+ * by a worker thread as the others', and each forced full GC is counted in its own window.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const MODULE = join(__dirname, '../../bench/thread-cpu.js');
+
+const SCRIPT = `
+const { Worker } = require('node:worker_threads');
+const { performance } = require('node:perf_hooks');
+const { gcWatch, threadCpuMs } = require(${JSON.stringify(MODULE)});
+// Spins until this thread itself has run ms of CPU (so a busy machine makes it longer, not less).
+const own = () => Number(require('node:fs').readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+const spin = (ms) => { const end = own() + ms; while (own() < end); };
+(async () => {
+  const watch = gcWatch();
+  const a = threadCpuMs();
+  spin(300);
+  const b = threadCpuMs();
+  // The worker spins, then waits (alive: a thread that has ended is no longer in /proc) until read.
+  const w = new Worker(
+    "const { parentPort } = require('node:worker_threads'); " + own.toString().replace(/^/, 'const own = ') + '; ' + spin.toString().replace(/^/, 'const spin = ') + "; spin(300); parentPort.postMessage('spun'); parentPort.once('message', () => process.exit(0));",
+    { eval: true },
+  );
+  await new Promise((resolve, reject) => { w.once('message', resolve); w.once('error', reject); });
+  const c = threadCpuMs();
+  w.postMessage('bye');
+  await new Promise((resolve) => w.once('exit', resolve));
+  const g0 = performance.now();
+  global.gc();
+  global.gc();
+  const g1 = performance.now();
+  await new Promise((resolve) => setImmediate(resolve));
+  const gcs = watch.between(g0, g1);
+  const after = watch.between(g1, performance.now() + 1);
+  watch.stop();
+  process.stdout.write(JSON.stringify({
+    mainPhase: { main: b.main - a.main, others: b.others - a.others },
+    workerPhase: { main: c.main - b.main, others: c.others - b.others },
+    gcs, after,
+  }));
+})();
+`;
+
+describe('bench thread CPU split (bench/thread-cpu.js)', () => {
+  const onLinux = process.platform === 'linux' ? it : it.skip;
+
+  onLinux('counts the main thread’s CPU as the main thread’s and a worker’s as the others’; counts full GCs', () => {
+    const r = spawnSync(process.execPath, ['--expose-gc', '-e', SCRIPT], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as {
+      mainPhase: { main: number; others: number };
+      workerPhase: { main: number; others: number };
+      gcs: { full: number; pauseMs: number };
+      after: { full: number };
+    };
+    // 300 ms of CPU spun on the main thread: the main thread has it, the others next to nothing.
+    expect(out.mainPhase.main).toBeGreaterThanOrEqual(280);
+    expect(out.mainPhase.others).toBeLessThan(100);
+    // 300 ms of CPU spun on a worker thread while the main thread waits: the others have it.
+    expect(out.workerPhase.others).toBeGreaterThanOrEqual(280);
+    expect(out.workerPhase.main).toBeLessThan(out.workerPhase.others / 2);
+    // Two forced full collections in the window, with their main-thread pauses; none after it.
+    expect(out.gcs.full).toBe(2);
+    expect(out.gcs.pauseMs).toBeGreaterThan(0);
+    expect(out.after.full).toBe(0);
+  });
+});
