@@ -167,6 +167,12 @@ async function runVerify(
   if (flags.pushgateway !== undefined && !/^https?:\/\/[^\s/]+/.test(flags.pushgateway))
     throw new UsageError(`--pushgateway ${redactUrl(flags.pushgateway)}: expected an http(s) URL`);
   const format = flags.format as Format;
+  // Given on the command line, --notify-always asks for a notification: without a destination it
+  // would do nothing (from a config file, it is only a default for runs that do notify).
+  if (given('notifyAlways') && flags.notifyAlways && !flags.notify)
+    throw new UsageError(
+      '--notify-always needs --notify slack|sns (or notify: in the config file) to know where to send',
+    );
   if (flags.notify && !flags.state && !flags.notifyAlways) {
     // State is optional for --notify-always, required to detect change otherwise.
     throw new UsageError(
@@ -383,7 +389,7 @@ export function buildProgram(
     )
     .option('--record <file>', 'write the observed snapshot to a file')
     .option('--notify <targets>', 'send the report to slack,sns when the state changed')
-    .option('--notify-always', 'send the report even when nothing changed')
+    .option('--notify-always', 'with --notify: send the report even when nothing changed')
     .option('--state <store>', 'where the last results are kept: FILE or dynamodb:TABLE')
     .option('--timeout <seconds>', 'deadline for a live collection (default 120)')
     .option('--wait <duration>', 're-check with backoff until nothing fails at --fail-on, up to DURATION (90s, 5m)')

@@ -1,5 +1,5 @@
 /** `stackcheck verify --notify slack --state FILE`: reports go out on change of state only. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runMain } from '../support/cli';
@@ -74,6 +74,33 @@ describe('cli: --notify on change of state', () => {
     const bad = await run(['verify', '--snapshot', join(ROOT, 'examples/healthy-snapshot.json'), '--notify', 'slack']);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('--notify needs --state');
+  });
+
+  it('--notify-always without --notify is a usage error (exit 2), and sends nothing', async () => {
+    const before = slack.posts.length;
+    const r = await run(['verify', '--snapshot', join(ROOT, 'examples/healthy-snapshot.json'), '--notify-always']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--notify-always needs --notify slack|sns');
+    expect(r.out).toBe('');
+    expect(slack.posts.length).toBe(before);
+  });
+
+  it('notifyAlways from the config file without notify is only a default: the run reports and sends nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stackcheck-notify-config-'));
+    writeFileSync(join(dir, 'stackcheck.yaml'), 'verify:\n  notifyAlways: true\n');
+    const before = slack.posts.length;
+    const r = await run([
+      'verify',
+      '--config',
+      join(dir, 'stackcheck.yaml'),
+      '--snapshot',
+      join(ROOT, 'examples/healthy-snapshot.json'),
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).summary.error).toBe(0);
+    expect(slack.posts.length).toBe(before);
   });
 
   it('a failed notification is in the report and fails the run (exit 1)', async () => {
