@@ -160,6 +160,12 @@ describe('cli: explain and help', () => {
     expect(r.out).toContain('--snapshot <file>');
     expect(r.out).toContain('Exit codes');
   });
+  it('prints the help docs/cli.md shows', async () => {
+    const r = await run(['verify', '--help']);
+    const doc = readFileSync(join(__dirname, '../../../docs/cli.md'), 'utf8');
+    const block = /```\n(Usage: stackcheck verify [\s\S]*?)```/.exec(doc);
+    expect(block?.[1].trimEnd()).toBe(r.out.trimEnd());
+  });
 });
 
 describe('cli: --checks and --skip given more than once', () => {
