@@ -13,7 +13,7 @@ const { writeFileSync } = require('node:fs');
 const { performance } = require('node:perf_hooks');
 const { setImmediate } = require('node:timers/promises');
 const { peakRssMb } = require('./peak-rss');
-const { gcWatch, threadCpuMs } = require('./thread-cpu');
+const { cpuBetween, gcWatch, threadCpuMs } = require('./thread-cpu');
 
 const cpuMs = (c) => (c.user + c.system) / 1000;
 
@@ -67,7 +67,7 @@ async function main() {
     wall.push(Number(process.hrtime.bigint() - t0) / 1e6);
     windows.push([p0, performance.now()]);
     const th1 = threadCpuMs();
-    threads.push(th0 && th1 ? { main: th1.main - th0.main, others: th1.others - th0.others } : null);
+    threads.push(th0 && th1 ? cpuBetween(th0, th1) : null);
     rssAfter.push(Math.round(process.memoryUsage().rss / 2 ** 20));
     if (result.outcome !== 'pass' || result.summary.error > 0)
       throw new Error(

@@ -8,13 +8,15 @@ const { PerformanceObserver, constants } = require('node:perf_hooks');
 
 /**
  * CPU time (ms) this process's threads have run, from /proc/self/task/<tid>/schedstat (its first
- * field is the nanoseconds the thread has spent on a CPU): the main thread's and the sum of the
- * others' (of the threads alive now: one that has ended is no longer listed; V8's and libuv's
- * threads live as long as the process). Null where there is no such file (not Linux).
+ * field is the nanoseconds the thread has spent on a CPU): the main thread's, the sum of the
+ * others', and each thread's (`byTid`), of the threads alive now. Null where there is no such file
+ * (not Linux). Subtract two readings with cpuBetween, not field by field: a thread that ended in
+ * between is no longer listed, and its whole past would come off the others' sum.
  */
 function threadCpuMs() {
   let main = 0;
   let others = 0;
+  const byTid = new Map();
   let tids;
   try {
     tids = readdirSync('/proc/self/task');
@@ -28,10 +30,30 @@ function threadCpuMs() {
     } catch {
       continue; // the thread ended, or no schedstat on this kernel
     }
+    byTid.set(tid, ns / 1e6);
     if (Number(tid) === process.pid) main += ns;
     else others += ns;
   }
-  return main === 0 ? null : { main: main / 1e6, others: others / 1e6 };
+  return main === 0 ? null : { main: main / 1e6, others: others / 1e6, byTid };
+}
+
+/**
+ * The CPU (ms) run between two readings of threadCpuMs: the main thread's and the other threads'.
+ * A thread started in between counts whole; one that ended in between is left out (its CPU since
+ * `before` cannot be read any more) and counted in `ended`, so the others' figure is never less
+ * than what the threads alive at the end ran.
+ */
+function cpuBetween(before, after) {
+  let others = 0;
+  let ended = 0;
+  for (const [tid, ms] of after.byTid) {
+    if (Number(tid) === process.pid) continue;
+    const was = before.byTid.get(tid);
+    // A tid seen with less CPU than before is a new thread that reuses an ended one's number.
+    others += was !== undefined && was <= ms ? ms - was : ms;
+  }
+  for (const tid of before.byTid.keys()) if (!after.byTid.has(tid)) ended++;
+  return { main: after.main - before.main, others, ended };
 }
 
 /** Garbage collections as Node reports them (perf_hooks 'gc' entries: kind, main-thread pause). */
@@ -53,4 +75,4 @@ function gcWatch() {
   };
 }
 
-module.exports = { gcWatch, threadCpuMs };
+module.exports = { cpuBetween, gcWatch, threadCpuMs };
