@@ -173,10 +173,11 @@ function cpuBreakdown(label: string, r: LambdaRun) {
     );
   }
   report(
-    `${label}: full GCs (mark-compact) in ${r.warmFullGcs.length} warm invocations (main-thread GC pauses ${round(median(r.warmGcPauseMs))} ms median)`,
+    `${label}: full GCs (mark-compact) in ${r.warmFullGcs.length} warm invocations`,
     r.warmFullGcs.reduce((a, b) => a + b, 0),
     'GCs',
   );
+  report(`${label}: of which main-thread GC pauses (median)`, median(r.warmGcPauseMs), 'ms');
 }
 
 /**
