@@ -30,6 +30,9 @@ export interface CliIO {
   stderr: (s: string) => void;
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
+  /** The terminal's width where stdout/stderr is one (help wraps to it; otherwise to 80 columns). */
+  stdoutColumns?: number;
+  stderrColumns?: number;
   env: NodeJS.ProcessEnv;
   /** Standard input, read whole (at most `maxBytes`), for `--values -`; only called when asked for. */
   readStdin?: (maxBytes: number) => Promise<string>;
@@ -68,6 +71,8 @@ function defaultIO(): CliIO {
     stderr: (s) => process.stderr.write(s),
     stdoutIsTTY: !!process.stdout.isTTY,
     stderrIsTTY: !!process.stderr.isTTY,
+    stdoutColumns: process.stdout.isTTY ? process.stdout.columns : undefined,
+    stderrColumns: process.stderr.isTTY ? process.stderr.columns : undefined,
     env: process.env,
     readStdin: (maxBytes) => readBoundedStream(process.stdin, maxBytes),
   };
@@ -330,7 +335,13 @@ export function buildProgram(
   const program = new Command('stackcheck')
     .description('Verify and watch a kube-prometheus-stack install on Amazon EKS')
     .version(VERSION, '-V, --version')
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    // The help's width is io's, not the process's terminal (commander's default reads process.stdout).
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      getOutHelpWidth: () => (io.stdoutIsTTY && io.stdoutColumns) || 80,
+      getErrHelpWidth: () => (io.stderrIsTTY && io.stderrColumns) || 80,
+    })
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
 

@@ -1,5 +1,6 @@
 import { DRIFTED_EXAMPLE, HEALTHY_EXAMPLE, LAB_VALUES_ARGS, runMain } from '../../support/cli';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { main } from '../../../lib/cli/main';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -165,6 +166,27 @@ describe('cli: explain and help', () => {
     const doc = readFileSync(join(__dirname, '../../../docs/cli.md'), 'utf8');
     const block = /```\n(Usage: stackcheck verify [\s\S]*?)```/.exec(doc);
     expect(block?.[1].trimEnd()).toBe(r.out.trimEnd());
+  });
+  it('wraps help to the width of its own stdout, not to the terminal the process (jest) runs in', async () => {
+    const at80 = (await run(['verify', '--help'])).out;
+    // As when `npx jest this-file` runs in band in a terminal 132 columns wide.
+    const saved = Object.getOwnPropertyDescriptors(process.stdout);
+    Object.defineProperty(process.stdout, 'isTTY', { value: true, configurable: true, writable: true });
+    Object.defineProperty(process.stdout, 'columns', { value: 132, configurable: true, writable: true });
+    try {
+      expect((await run(['verify', '--help'])).out).toBe(at80);
+    } finally {
+      for (const k of ['isTTY', 'columns'] as const) {
+        if (saved[k]) Object.defineProperty(process.stdout, k, saved[k]);
+        else delete (process.stdout as unknown as Record<string, unknown>)[k];
+      }
+    }
+    // A terminal of its own, 132 columns: the descriptions take the room.
+    let wide = '';
+    const io = { stdout: (t: string) => (wide += t), stderr: () => undefined, env: {} };
+    await main(['verify', '--help'], { ...io, stdoutIsTTY: true, stderrIsTTY: false, stdoutColumns: 132 });
+    expect(wide).not.toBe(at80);
+    expect(wide).toContain('--notify-always                with --notify: send the report even when nothing changed\n');
   });
 });
 
