@@ -32,11 +32,27 @@ const Module = require('node:module');
 const { basename, dirname, join } = require('node:path');
 const vm = require('node:vm');
 
+/**
+ * Whether verify's config file (--config FILE, else ./.stackcheck.yaml) may name notify targets or
+ * a DynamoDB state: its defaults (`notify: [slack]`, `state: dynamodb:TABLE`) need the full bundle
+ * as the flags do. A plain look at the text: a false alarm only costs the bigger bundle.
+ */
+function configNeedsFull(args) {
+  const i = args.findLastIndex((a) => a === '--config' || a.startsWith('--config='));
+  const file = i < 0 ? '.stackcheck.yaml' : args[i] === '--config' ? args[i + 1] : args[i].slice('--config='.length);
+  try {
+    return /notify|dynamodb/i.test(readFileSync(file, 'utf8'));
+  } catch {
+    return false; // none here, or unreadable: main says so where it matters
+  }
+}
+
 /** Whether these arguments only need the snapshot bundle (no collector, notifier, DynamoDB or serve). */
 function snapshotOnly(args) {
   const live = (a) => a === '--notify' || a.startsWith('--notify=') || a.includes('dynamodb:') || a === 'serve';
   if (args.some(live)) return false;
   const snapshot = args.some((a) => a === '--snapshot' || a.startsWith('--snapshot='));
+  if (snapshot && args[0] === 'verify' && configNeedsFull(args)) return false;
   return snapshot || ['explain', 'help', '--help', '-h', '--version', '-V'].includes(args[0]) || args.length === 0;
 }
 

@@ -1,11 +1,12 @@
 /**
  * The CLI as users run it: `node bin/stackcheck.js` from the compiled dist/ (built once here).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LAB_VALUES_ARGS } from '../support/cli';
+import { SlackCapture } from '../support/fakes/slack';
 
 const ROOT = join(__dirname, '../..');
 const BIN = join(ROOT, 'bin/stackcheck.js');
@@ -114,5 +115,38 @@ describe('cli process', () => {
     const h = cli(['--help']);
     expect(h.code).toBe(0);
     expect(h.out).toContain('verify');
+  });
+});
+
+describe('cli process: notify and state from the config file', () => {
+  // bin/stackcheck.js picks the snapshot bundle (no notifier, no DynamoDB store) from the arguments;
+  // a config file can ask for either too: `notify: [slack]` with --snapshot and no flag for it.
+  it('sends what the config file asks for on a --snapshot run (the bundle that can)', async () => {
+    const slack = new SlackCapture();
+    await slack.start();
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'stackcheck-cli-config-'));
+      writeFileSync(join(dir, '.stackcheck.yaml'), 'verify:\n  notify: [slack]\n  notifyAlways: true\n');
+      const snapshot = join(ROOT, 'examples/healthy-snapshot.json');
+      const run = (args: string[]) =>
+        new Promise<{ code: number | null; err: string }>((resolve) => {
+          const child = execFile(
+            process.execPath,
+            [BIN, 'verify', '--snapshot', snapshot, '-o', 'json', ...args],
+            { cwd: dir, env: { ...process.env, SLACK_WEBHOOK_URL: slack.url }, timeout: 60_000 },
+            (_e, _out, err) => resolve({ code: child.exitCode, err }),
+          );
+        });
+      // The default ./.stackcheck.yaml, then the same file named by --config, with --notify-always.
+      const byDefault = await run([]);
+      expect(byDefault.err).not.toContain('not available in this build');
+      expect(byDefault.code).toBe(0);
+      expect(slack.posts.length).toBe(1);
+      const named = await run(['--config', join(dir, '.stackcheck.yaml'), '--notify-always']);
+      expect(named.code).toBe(0);
+      expect(slack.posts.length).toBe(2);
+    } finally {
+      await slack.stop();
+    }
   });
 });
