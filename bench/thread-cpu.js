@@ -8,14 +8,13 @@ const { PerformanceObserver, constants } = require('node:perf_hooks');
 
 /**
  * CPU time (ms) this process's threads have run, from /proc/self/task/<tid>/schedstat (its first
- * field is the nanoseconds the thread has spent on a CPU): the main thread's, the sum of the
- * others', and each thread's (`byTid`), of the threads alive now. Null where there is no such file
- * (not Linux). Subtract two readings with cpuBetween, not field by field: a thread that ended in
- * between is no longer listed, and its whole past would come off the others' sum.
+ * field is the nanoseconds the thread has spent on a CPU): the main thread's, and each thread's
+ * (`byTid`), of the threads alive now. Null where there is no such file (not Linux). Two readings
+ * are compared with cpuBetween, thread by thread: a thread that ended in between is no longer
+ * listed, and a sum of the others would lose its whole past.
  */
 function threadCpuMs() {
   let main = 0;
-  let others = 0;
   const byTid = new Map();
   let tids;
   try {
@@ -31,10 +30,9 @@ function threadCpuMs() {
       continue; // the thread ended, or no schedstat on this kernel
     }
     byTid.set(tid, ns / 1e6);
-    if (Number(tid) === process.pid) main += ns;
-    else others += ns;
+    if (Number(tid) === process.pid) main = ns / 1e6;
   }
-  return main === 0 ? null : { main: main / 1e6, others: others / 1e6, byTid };
+  return main === 0 ? null : { main, byTid };
 }
 
 /**
