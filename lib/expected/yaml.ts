@@ -298,6 +298,9 @@ export function parseHelmYaml(text: string, source: string): unknown {
   return toValues(value, source);
 }
 
+/** Where the YAML reader itself runs out of stack (past MAX_VALUES_DEPTH), the message names the limit. */
+const LIMIT = ` (the limit is ${MAX_VALUES_DEPTH} levels)`;
+
 function parseUncached(text: string, source: string): unknown {
   let doc: Document;
   try {
@@ -307,14 +310,14 @@ function parseUncached(text: string, source: string): unknown {
     doc = docs[0] as Document;
   } catch (err) {
     if (err instanceof RangeError)
-      throw new ConfigError(`${source}: not valid YAML: nested too deeply to read`, source, { cause: err });
+      throw new ConfigError(`${source}: not valid YAML: nested too deeply to read${LIMIT}`, source, { cause: err });
     throw err;
   }
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const where = e.linePos?.[0] ? ` (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : '';
     if (/Maximum call stack/.test(e.message))
-      throw new ConfigError(`${source}: maps and lists are nested too deeply to read${where}`, source);
+      throw new ConfigError(`${source}: maps and lists are nested too deeply to read${where}${LIMIT}`, source);
     throw new ConfigError(`${source}: not valid YAML${where}: ${e.message.split('\n')[0]}`, source);
   }
   const ctx: Ctx = {
@@ -330,7 +333,7 @@ function parseUncached(text: string, source: string): unknown {
     return convert(ctx, doc.contents as YamlNode | null, 0);
   } catch (err) {
     if (err instanceof RangeError)
-      throw new ConfigError(`${source}: maps and lists are nested too deeply to read`, source, { cause: err });
+      throw new ConfigError(`${source}: maps and lists are nested too deeply to read${LIMIT}`, source, { cause: err });
     throw err;
   }
 }

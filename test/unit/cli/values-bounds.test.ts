@@ -76,15 +76,47 @@ describe('cli: bounded values input (exit 2, naming the input and the limit)', (
   it('a 10 000-level --set-json value', async () => {
     const r = await run([...base, '--set-json', `a=${'['.repeat(10_000)}${']'.repeat(10_000)}`]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^stackcheck: --set-json ".*": .*nested deeper than 1000 levels/);
+    expect(r.err).toMatch(/^stackcheck: --set-json ".*": .*nested deeper than 500 levels/);
   });
 
-  it('a values file nested 2 000 levels deep', async () => {
+  it('a values file nested 2 000 levels deep: past what the YAML reader can follow, the message names the limit', async () => {
     const file = tmp('deep.yaml', `a: ${'['.repeat(2000)}${']'.repeat(2000)}\n`);
     const r = await run([...base, '--values', file]);
     expect(r.code).toBe(2);
     expect(r.err).toContain(`${file}: maps and lists are nested`);
-    expect(r.err).toMatch(/nested (deeper than 1000 levels|too deeply to read)/);
+    expect(r.err).toMatch(/nested (deeper than 500 levels|too deeply to read .*\(the limit is 500 levels\))\n$/);
+  });
+
+  // Maps nested `depth` levels deep (the innermost one holds b: 1); and lists of maps, two levels a line.
+  const nestedMaps = (depth: number) =>
+    Array.from({ length: depth - 1 }, (_, i) => `${' '.repeat(i)}a:\n`).join('') + `${' '.repeat(depth - 1)}b: 1\n`;
+  const nestedListsOfMaps = (lines: number) =>
+    'x:\n' +
+    Array.from({ length: lines }, (_, i) => `${' '.repeat(i * 2 + 2)}- a:\n`).join('') +
+    `${' '.repeat(lines * 2 + 2)}  b: 1\n`;
+
+  it('500 levels of maps are read; 501 are refused, naming the limit and where', async () => {
+    const at = await run([...base, '--values', tmp('at.yaml', nestedMaps(500))]);
+    expect(at.err).toBe('');
+    expect(at.code).not.toBe(2);
+    const past = tmp('past.yaml', nestedMaps(501));
+    const over = await run([...base, '--values', past]);
+    expect(over.code).toBe(2);
+    expect(over.err).toBe(
+      `stackcheck: ${past}: maps and lists are nested deeper than 500 levels (line 501, column 501)\n`,
+    );
+  });
+
+  it('lists of maps 500 levels deep are read; one line more is refused with the same message', async () => {
+    const at = await run([...base, '--values', tmp('at.yaml', nestedListsOfMaps(249))]);
+    expect(at.err).toBe('');
+    expect(at.code).not.toBe(2);
+    const past = tmp('past.yaml', nestedListsOfMaps(250));
+    const over = await run([...base, '--values', past]);
+    expect(over.code).toBe(2);
+    expect(over.err).toMatch(
+      new RegExp(`^stackcheck: ${past}: maps and lists are nested deeper than 500 levels \\(line 251,`),
+    );
   });
 
   it('a values file over 32 MiB', async () => {
