@@ -17,40 +17,22 @@ afterAll(async () => {
 });
 
 const run = (args: string[]) => runMain(args, { env: { SLACK_WEBHOOK_URL: slack.url } });
+/** `stackcheck verify --snapshot examples/<example>-snapshot.json …flags`. */
+const verify = (example: 'healthy' | 'drifted', ...flags: string[]) =>
+  run(['verify', '--snapshot', join(ROOT, `examples/${example}-snapshot.json`), ...flags]);
 
 describe('cli: --notify on change of state', () => {
   it('posts once for new drift, not again for the same state, and once when it is fixed', async () => {
     const state = join(mkdtempSync(join(tmpdir(), 'stackcheck-notify-')), 'state.json');
-    const drifted = [
-      'verify',
-      '--snapshot',
-      join(ROOT, 'examples/drifted-snapshot.json'),
-      '--notify',
-      'slack',
-      '--state',
-      state,
-      '--format',
-      'json',
-    ];
-    const healthy = [
-      'verify',
-      '--snapshot',
-      join(ROOT, 'examples/healthy-snapshot.json'),
-      '--notify',
-      'slack',
-      '--state',
-      state,
-      '--format',
-      'json',
-    ];
-    const first = await run(drifted);
+    const flags = ['--notify', 'slack', '--state', state, '--format', 'json'];
+    const first = await verify('drifted', ...flags);
     expect(first.code).toBe(1);
     expect(first.err).toContain('notify: sent: the state changed');
     expect(slack.posts).toHaveLength(1);
-    const again = await run(drifted);
+    const again = await verify('drifted', ...flags);
     expect(again.err).toContain('notify: no change since the last report');
     expect(slack.posts).toHaveLength(1);
-    const fixed = await run(healthy);
+    const fixed = await verify('healthy', ...flags);
     expect(fixed.code).toBe(0);
     expect(slack.posts).toHaveLength(2);
     expect(JSON.stringify(slack.posts[1].body)).toContain('resolved');
@@ -59,26 +41,17 @@ describe('cli: --notify on change of state', () => {
 
   it('--notify-always sends even without change; --notify without --state is a usage error', async () => {
     const before = slack.posts.length;
-    const r = await run([
-      'verify',
-      '--snapshot',
-      join(ROOT, 'examples/healthy-snapshot.json'),
-      '--notify',
-      'slack',
-      '--notify-always',
-      '--format',
-      'json',
-    ]);
+    const r = await verify('healthy', '--notify', 'slack', '--notify-always', '--format', 'json');
     expect(r.err).toContain('notify: sent');
     expect(slack.posts.length).toBe(before + 1);
-    const bad = await run(['verify', '--snapshot', join(ROOT, 'examples/healthy-snapshot.json'), '--notify', 'slack']);
+    const bad = await verify('healthy', '--notify', 'slack');
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('--notify needs --state');
   });
 
   it('--notify-always without --notify is a usage error (exit 2), and sends nothing', async () => {
     const before = slack.posts.length;
-    const r = await run(['verify', '--snapshot', join(ROOT, 'examples/healthy-snapshot.json'), '--notify-always']);
+    const r = await verify('healthy', '--notify-always');
     expect(r.code).toBe(2);
     expect(r.err).toContain('--notify-always needs --notify slack|sns');
     expect(r.out).toBe('');
@@ -89,15 +62,7 @@ describe('cli: --notify on change of state', () => {
     const dir = mkdtempSync(join(tmpdir(), 'stackcheck-notify-config-'));
     writeFileSync(join(dir, 'stackcheck.yaml'), 'verify:\n  notifyAlways: true\n');
     const before = slack.posts.length;
-    const r = await run([
-      'verify',
-      '--config',
-      join(dir, 'stackcheck.yaml'),
-      '--snapshot',
-      join(ROOT, 'examples/healthy-snapshot.json'),
-      '--format',
-      'json',
-    ]);
+    const r = await verify('healthy', '--config', join(dir, 'stackcheck.yaml'), '--format', 'json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).summary.error).toBe(0);
     expect(slack.posts.length).toBe(before);
@@ -106,30 +71,14 @@ describe('cli: --notify on change of state', () => {
   it('a failed notification is in the report and fails the run (exit 1)', async () => {
     slack.status = 500;
     try {
-      const r = await run([
-        'verify',
-        '--snapshot',
-        join(ROOT, 'examples/healthy-snapshot.json'),
-        '--notify',
-        'slack',
-        '--notify-always',
-        '--format',
-        'json',
-      ]);
+      const r = await verify('healthy', '--notify', 'slack', '--notify-always', '--format', 'json');
       expect(r.code).toBe(1);
       const report = JSON.parse(r.out);
       expect(report.outcome).toBe('fail');
       expect(report.notification).toMatchObject({ sent: false, destinations: { slack: 'failed' } });
       expect(report.notification.errors).toEqual([expect.stringContaining('slack:')]);
       expect(r.err).toContain('notify: a destination failed');
-      const text = await run([
-        'verify',
-        '--snapshot',
-        join(ROOT, 'examples/healthy-snapshot.json'),
-        '--notify',
-        'slack',
-        '--notify-always',
-      ]);
+      const text = await verify('healthy', '--notify', 'slack', '--notify-always');
       expect(text.code).toBe(1);
       expect(text.out).toMatch(/\nnotification failed: slack: .*\nFAIL /);
       expect(text.out + text.err).not.toContain('test-secret-slack-path');
@@ -139,16 +88,7 @@ describe('cli: --notify on change of state', () => {
   });
 
   it('a destination asked for but not configured is a failed notification', async () => {
-    const r = await run([
-      'verify',
-      '--snapshot',
-      join(ROOT, 'examples/healthy-snapshot.json'),
-      '--notify',
-      'sns',
-      '--notify-always',
-      '--format',
-      'json',
-    ]);
+    const r = await verify('healthy', '--notify', 'sns', '--notify-always', '--format', 'json');
     expect(r.code).toBe(1);
     expect(JSON.parse(r.out).notification.errors).toEqual(['SNS_TOPIC_ARN is not set; SNS skipped']);
   });

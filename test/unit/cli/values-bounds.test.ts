@@ -95,29 +95,22 @@ describe('cli: bounded values input (exit 2, naming the input and the limit)', (
     Array.from({ length: lines }, (_, i) => `${' '.repeat(i * 2 + 2)}- a:\n`).join('') +
     `${' '.repeat(lines * 2 + 2)}  b: 1\n`;
 
-  it('500 levels of maps are read; 501 are refused, naming the limit and where', async () => {
-    const at = await run([...base, '--values', tmp('at.yaml', nestedMaps(500))]);
-    expect(at.err).toBe('');
-    expect(at.code).not.toBe(2);
-    const past = tmp('past.yaml', nestedMaps(501));
-    const over = await run([...base, '--values', past]);
-    expect(over.code).toBe(2);
-    expect(over.err).toBe(
-      `stackcheck: ${past}: maps and lists are nested deeper than 500 levels (line 501, column 501)\n`,
-    );
-  });
-
-  it('lists of maps 500 levels deep are read; one line more is refused with the same message', async () => {
-    const at = await run([...base, '--values', tmp('at.yaml', nestedListsOfMaps(249))]);
-    expect(at.err).toBe('');
-    expect(at.code).not.toBe(2);
-    const past = tmp('past.yaml', nestedListsOfMaps(250));
-    const over = await run([...base, '--values', past]);
-    expect(over.code).toBe(2);
-    expect(over.err).toMatch(
-      new RegExp(`^stackcheck: ${past}: maps and lists are nested deeper than 500 levels \\(line 251,`),
-    );
-  });
+  // [what, the text at the limit, the text one step past it, where the message points]
+  it.each([
+    ['maps', nestedMaps(500), nestedMaps(501), '(line 501, column 501)'],
+    ['lists of maps (two levels a line)', nestedListsOfMaps(249), nestedListsOfMaps(250), '(line 251, column 503)'],
+  ])(
+    '%s 500 levels deep are read; one step more is refused, naming the limit and where',
+    async (_, at, past, where) => {
+      const ok = await run([...base, '--values', tmp('at.yaml', at)]);
+      expect(ok.err).toBe('');
+      expect(ok.code).not.toBe(2);
+      const file = tmp('past.yaml', past);
+      const over = await run([...base, '--values', file]);
+      expect(over.code).toBe(2);
+      expect(over.err).toBe(`stackcheck: ${file}: maps and lists are nested deeper than 500 levels ${where}\n`);
+    },
+  );
 
   it('a values file over 32 MiB', async () => {
     const file = tmp('huge.yaml', 32 * MiB + 1);
