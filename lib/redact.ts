@@ -35,6 +35,11 @@ const SECRET_WORDS = new Set([
   'webhooks',
   'privatekey',
 ]);
+/**
+ * A word that ends in a secret word is one too: names written without a separator (`APITOKEN`,
+ * `GITHUBTOKEN`, `dbpassword`, `clientsecret`), as environment variables often are.
+ */
+const SECRET_SUFFIX = /(?:password|passwd|passphrase|secret|token|credential|webhook)s?$|(?:apikey|privatekey)$/;
 /** Last words that make a key a pointer to a secret, not the secret itself. */
 const POINTER_WORDS = new Set([
   'file',
@@ -78,7 +83,7 @@ export function isSecretKey(key: string): boolean {
 function keyIsSecret(key: string): boolean {
   const w = words(key);
   if (w.length === 0 || POINTER_WORDS.has(w[w.length - 1])) return false;
-  if (w.some((x) => SECRET_WORDS.has(x))) return true;
+  if (w.some((x) => SECRET_WORDS.has(x) || SECRET_SUFFIX.test(x))) return true;
   for (let i = 1; i < w.length; i++) {
     // api_url (Alertmanager's slack_api_url), api_key/api-key/apiKey, accessKey, private_key…
     if (w[i - 1] === 'api' && (w[i] === 'url' || w[i] === 'key')) return true;

@@ -22,6 +22,11 @@ describe('redact: secret keys', () => {
     'credentials',
     'existingSecret',
     'passwordKey',
+    'APITOKEN',
+    'GITHUBTOKEN',
+    'MYPASSWORD',
+    'dbpassword',
+    'clientsecret',
   ])('%s is a secret', (k) => expect(isSecretKey(k)).toBe(true));
 
   it.each([
@@ -39,6 +44,9 @@ describe('redact: secret keys', () => {
     'monkey',
     'passive',
     'tokenizer',
+    'tokenizers',
+    'secretive',
+    'passwordless',
   ])('%s is not a secret', (k) => expect(isSecretKey(k)).toBe(false));
 });
 
@@ -129,6 +137,13 @@ describe('redact: known secrets', () => {
     expect(r.text('url=https://x/zz-canary-zz/y and tok-canary')).toBe('url=https://x/[REDACTED]/y and [REDACTED]');
     expect(r.text(Buffer.from('tok-canary').toString('base64'))).toBe(REDACTED);
     expect(r.text('/root stays')).toBe('/root stays');
+  });
+
+  it('hides the values of variables named without a separator (APITOKEN, DBPASSWORD)', () => {
+    const r = redactorFor({ env: { APITOKEN: 'api-canary-1', DBPASSWORD: 'db-canary-2', MYDOMAIN: 'example.com' } });
+    expect(r.text('interval api-canary-1, retention db-canary-2, host example.com')).toBe(
+      'interval [REDACTED], retention [REDACTED], host example.com',
+    );
   });
 
   it('hides literal secrets of the values everywhere, deep in any object', () => {
