@@ -17,6 +17,7 @@
  * null-prototype objects: `__proto__` and friends are plain keys.
  */
 import { ConfigError } from '../errors';
+import { isSecretKey } from '../redact';
 import { MAX_LIST_INDEX, MAX_NESTED_INDEX_LEVEL, MAX_NESTED_NAME_LEVEL } from './limits';
 import { isPlainObject, newMap, toValues, type Values } from './yaml';
 
@@ -123,7 +124,7 @@ class StrvalsParser {
           this.set(data, k, null, path);
           return;
         }
-        this.set(data, k, this.jsonValue(), path);
+        this.set(data, k, this.jsonValue(k), path);
         this.emptyValue();
         return;
       }
@@ -189,7 +190,7 @@ class StrvalsParser {
       this.paths.push(here);
       if (this.flag === 'set-json') {
         if (this.emptyValue()) return { list: this.setIndex(list, i, null) };
-        const v = this.jsonValue();
+        const v = this.jsonValue(path.slice(path.lastIndexOf('.') + 1));
         this.emptyValue();
         return { list: this.setIndex(list, i, v) };
       }
@@ -254,16 +255,22 @@ class StrvalsParser {
     return true;
   }
 
-  /** One JSON value from the input (the rest may follow after a comma). */
-  private jsonValue(): unknown {
+  /**
+   * One JSON value from the input (the rest may follow after a comma). `key` is the name it is set
+   * under: the error for a value under a secret key (`adminPassword=hunter2`, unquoted) does not
+   * quote the value, as JSON.parse's message would.
+   */
+  private jsonValue(key: string): unknown {
     const start = this.pos;
     const end = jsonEnd(this.s, start);
-    if (end === undefined) throw new ParseError(`invalid JSON value: ${show(this.s.slice(start))}`);
+    const secret = isSecretKey(key);
+    const hidden = `invalid JSON value (not shown: ${key} holds a secret; a JSON string is quoted: ${key}="…")`;
+    if (end === undefined) throw new ParseError(secret ? hidden : `invalid JSON value: ${show(this.s.slice(start))}`);
     let parsed: unknown;
     try {
       parsed = JSON.parse(this.s.slice(start, end));
     } catch (err) {
-      throw new ParseError(`invalid JSON value: ${(err as Error).message}`);
+      throw new ParseError(secret ? hidden : `invalid JSON value: ${(err as Error).message}`);
     }
     this.pos = end;
     return toValues(parsed, `--set-json ${show(this.s)}`);

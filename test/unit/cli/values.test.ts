@@ -161,3 +161,23 @@ describe('cli: values as Helm reads them', () => {
     expect(r.out).toMatch(/--set-json, --set, --set-string, --set-file, --set-literal/);
   });
 });
+
+describe('cli: --set-json errors under a secret key', () => {
+  it.each([
+    ['an unquoted string', 'grafana.adminPassword=canary-json-8d1f'],
+    ['an unterminated object', 'grafana.adminPassword={canary-json-8d1f'],
+    ['a list item', 'grafana.tokens[0]=canary-json-8d1f'],
+  ])('%s: exit 2 naming the flag and the key, without the value', async (_what, arg) => {
+    const r = await run(['verify', '--snapshot', HEALTHY, '--set-json', arg]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^stackcheck: --set-json .*invalid JSON value \(not shown: \S+ holds a secret/);
+    expect(r.err).not.toContain('canary-json-8d1f');
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a key that is no secret still shows what JSON.parse saw', async () => {
+    const r = await run(['verify', '--snapshot', HEALTHY, '--set-json', 'grafana.timezone=Asia/Seoul']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('invalid JSON value: Unexpected token');
+  });
+});
