@@ -244,8 +244,10 @@ export function parseConfig(text: string, file: string): StackcheckConfig {
       if (!isMap(sevNode)) w.fail(sevNode, 'overrides.severity', 'expected a mapping of CODE: critical|warning|info');
       for (const pair of sevNode.items) {
         const code = isScalar(pair.key) ? String(pair.key.value) : '';
-        if (!findCheck(code)) w.fail(pair.key as Node, `overrides.severity.${code}`, 'not a known check code');
-        config.overrides.severity[code] = w.oneOf(pair.value as Node, `overrides.severity.${code}`, SEVERITIES);
+        const check = findCheck(code);
+        if (!check) w.fail(pair.key as Node, `overrides.severity.${code}`, 'not a known check code');
+        // Results carry the code as the catalogue spells it: `wrk008` is WRK008 (as for explain).
+        config.overrides.severity[check.code] = w.oneOf(pair.value as Node, `overrides.severity.${code}`, SEVERITIES);
       }
     }
     if (o.has('thresholds')) {

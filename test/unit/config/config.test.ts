@@ -53,6 +53,11 @@ describe('config file: loading', () => {
     expect(c.verify).toMatchObject({ failOn: 'never', checks: ['workloads', 'alb'], wait: '90s' });
   });
 
+  it('takes a severity override of a code written in lower case as that code (wrk008 is WRK008)', () => {
+    const c = parseConfig('overrides:\n  severity:\n    wrk008: critical\n', 'f');
+    expect(c.overrides.severity).toEqual({ WRK008: 'critical' });
+  });
+
   it('names the key and the line of every mistake', () => {
     expect(errorOf('mutes:\n  - code: WRK008\n    resource: "*"\n')).toBe(
       '.stackcheck.yaml:2: mutes[0].reason: required: say why the finding is accepted',
