@@ -116,6 +116,13 @@ class Walker {
 const CODE = /^[A-Z*?]+[0-9*?]*$/;
 const DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/;
 
+/** Whether the date part names a day of the calendar: Date.parse takes 2027-02-30 as March 2. */
+function realDay(until: string): boolean {
+  const [y, m, d] = until.slice(0, 10).split('-').map(Number);
+  const day = new Date(Date.UTC(y, m - 1, d));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
+}
+
 function parseMute(w: Walker, node: Node | null, key: string): Mute {
   const m = w.map(node, key, ['code', 'resource', 'reason', 'until']);
   if (!m.has('code')) w.fail(node, `${key}.code`, 'required (a check code such as WRK008)');
@@ -123,7 +130,7 @@ function parseMute(w: Walker, node: Node | null, key: string): Mute {
   const until = m.has('until')
     ? w.string(m.get('until'), `${key}.until`, DATE, 'a date (YYYY-MM-DD) or ISO 8601 time')
     : undefined;
-  if (until !== undefined && Number.isNaN(Date.parse(until)))
+  if (until !== undefined && (Number.isNaN(Date.parse(until)) || !realDay(until)))
     w.fail(m.get('until'), `${key}.until`, `${until} is not a real date`);
   const code = w.string(m.get('code'), `${key}.code`, CODE, 'a check code such as WRK008 (globs * and ? allowed)');
   if (!/[*?]/.test(code) && !findCheck(code)) w.fail(m.get('code'), `${key}.code`, `${code} is not a known check code`);

@@ -80,6 +80,15 @@ describe('config file: loading', () => {
     expect(errorOf('mutes:\n  - code: WRK008\n    reason: r\n    until: next week\n')).toMatch(
       /^\.stackcheck\.yaml:4: mutes\[0\]\.until: "next week" is not a date/,
     );
+    expect(errorOf('mutes:\n  - code: WRK008\n    reason: r\n    until: 2027-02-30\n')).toBe(
+      '.stackcheck.yaml:4: mutes[0].until: 2027-02-30 is not a real date',
+    );
+    expect(errorOf('mutes:\n  - code: WRK008\n    reason: r\n    until: 2027-04-31T12:00:00Z\n')).toBe(
+      '.stackcheck.yaml:4: mutes[0].until: 2027-04-31T12:00:00Z is not a real date',
+    );
+    expect(parseConfig('mutes:\n  - code: WRK008\n    reason: r\n    until: 2028-02-29\n', 'f').mutes[0].until).toBe(
+      '2028-02-29',
+    );
     expect(errorOf('mutes:\n  - code: WRK999\n    reason: r\n')).toBe(
       '.stackcheck.yaml:2: mutes[0].code: WRK999 is not a known check code',
     );
