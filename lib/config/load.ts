@@ -235,6 +235,7 @@ export function parseConfig(text: string, file: string): StackcheckConfig {
   const w: Walker = new Walker(file, lines);
   const root = doc.contents as Node | null;
   if (root === null || (isScalar(root) && root.value === null)) return { ...EMPTY_CONFIG, file };
+  if (!isMap(root)) w.fail(root, 'top level', 'expected a mapping of mutes, overrides and verify');
   const top = w.map(root, '', ['mutes', 'overrides', 'verify']);
   const config: StackcheckConfig = { file, mutes: [], overrides: { severity: {}, thresholds: {} }, verify: {} };
 

@@ -105,6 +105,15 @@ describe('config file: loading', () => {
     );
   });
 
+  it('names what a file that is not a mapping should be', () => {
+    expect(errorOf('- code: WRK008\n  reason: r\n')).toBe(
+      '.stackcheck.yaml:1: top level: expected a mapping of mutes, overrides and verify',
+    );
+    expect(errorOf('WRK008\n')).toBe(
+      '.stackcheck.yaml:1: top level: expected a mapping of mutes, overrides and verify',
+    );
+  });
+
   it('reports YAML syntax errors with their line', () => {
     expect(errorOf('mutes:\n  - code: WRK008\n    reason: [unclosed\n')).toMatch(
       /^\.stackcheck\.yaml:\d+: not valid YAML: /,
