@@ -223,6 +223,8 @@ function parseVerify(w: Walker, node: Node | null, base: string): VerifyDefaults
   return out;
 }
 
+const isNull = (node: Node | null | undefined): boolean => node == null || (isScalar(node) && node.value === null);
+
 /** Parses the text of a config file; `file` names it in errors and anchors relative paths. */
 export function parseConfig(text: string, file: string): StackcheckConfig {
   const lines = new LineCounter();
@@ -239,13 +241,15 @@ export function parseConfig(text: string, file: string): StackcheckConfig {
   const top = w.map(root, '', ['mutes', 'overrides', 'verify']);
   const config: StackcheckConfig = { file, mutes: [], overrides: { severity: {}, thresholds: {} }, verify: {} };
 
+  // A section with nothing under it (`verify:` whose keys are all commented out) is an empty one.
+  const given = (k: string) => top.has(k) && !isNull(top.get(k));
   const mutes = top.get('mutes');
-  if (top.has('mutes') && !(isScalar(mutes) && mutes.value === null)) {
+  if (given('mutes')) {
     if (!isSeq(mutes)) w.fail(mutes, 'mutes', 'expected a list of {code, resource, reason, until}');
     config.mutes = mutes.items.map((item, i) => parseMute(w, item as Node, `mutes[${i}]`));
   }
 
-  if (top.has('overrides')) {
+  if (given('overrides')) {
     const o = w.map(top.get('overrides'), 'overrides', ['severity', 'thresholds']);
     const sevNode = o.get('severity');
     if (o.has('severity')) {
@@ -279,6 +283,6 @@ export function parseConfig(text: string, file: string): StackcheckConfig {
     }
   }
 
-  if (top.has('verify')) config.verify = parseVerify(w, top.get('verify') ?? null, dirname(resolve(file)));
+  if (given('verify')) config.verify = parseVerify(w, top.get('verify') ?? null, dirname(resolve(file)));
   return config;
 }

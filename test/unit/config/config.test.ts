@@ -58,6 +58,11 @@ describe('config file: loading', () => {
     expect(c.overrides.severity).toEqual({ WRK008: 'critical' });
   });
 
+  it('takes a section with nothing under it as empty (its keys commented out)', () => {
+    const c = parseConfig('mutes:\noverrides:\n  # severity: {WRK008: info}\nverify:\n  # failOn: warning\n', 'f');
+    expect(c).toMatchObject({ mutes: [], overrides: { severity: {}, thresholds: {} }, verify: {} });
+  });
+
   it('names the key and the line of every mistake', () => {
     expect(errorOf('mutes:\n  - code: WRK008\n    resource: "*"\n')).toBe(
       '.stackcheck.yaml:2: mutes[0].reason: required: say why the finding is accepted',
