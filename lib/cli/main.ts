@@ -178,6 +178,12 @@ async function runVerify(
     throw new UsageError(
       '--notify-always needs --notify slack|sns (or notify: in the config file) to know where to send',
     );
+  // What is wrong with --notify itself is said before what it needs.
+  if (flags.notify) {
+    const targets = flags.notify.split(',').map((s) => s.trim());
+    const bad = targets.filter((t) => t !== 'slack' && t !== 'sns');
+    if (bad.length) throw new UsageError(`--notify: unknown destination ${bad.join(', ')} (known: slack, sns)`);
+  }
   if (flags.notify && !flags.state && !flags.notifyAlways) {
     // State is optional for --notify-always, required to detect change otherwise.
     throw new UsageError(
@@ -186,9 +192,6 @@ async function runVerify(
   }
   let notifyModule: typeof import('../notify/cli') | undefined;
   if (flags.notify) {
-    const targets = flags.notify.split(',').map((s) => s.trim());
-    const bad = targets.filter((t) => t !== 'slack' && t !== 'sns');
-    if (bad.length) throw new UsageError(`--notify: unknown destination ${bad.join(', ')} (known: slack, sns)`);
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       notifyModule = require('../notify/cli');

@@ -104,6 +104,11 @@ describe('cli: bad usage and configuration exit 2 with one clear line', () => {
     ],
     ['bad --env', ['verify', '--snapshot', HEALTHY, '--env', 'noequals'], /--env noequals: expected NAME=VALUE/],
     ['bad format', ['verify', '--snapshot', HEALTHY, '--format', 'pdf'], /pdf/],
+    [
+      'unknown --notify destination, without --state',
+      ['verify', '--snapshot', HEALTHY, '--notify', 'email'],
+      /^stackcheck: --notify: unknown destination email \(known: slack, sns\)\n$/,
+    ],
   ];
   it.each(cases)('%s', async (_name, args, message) => {
     const r = await run(args);
