@@ -279,16 +279,18 @@ async function runVerify(
       throw new ConfigError(`--record ${flags.record}: cannot write the file: ${describeError(err)}`, flags.record);
     }
   }
-  const color = format === 'text' && !flags.output && io.stdoutIsTTY && !io.env.NO_COLOR;
+  // `--output -` is standard output, as `-` is standard input for --values.
+  const outputFile = flags.output === '-' ? undefined : flags.output;
+  const color = format === 'text' && !outputFile && io.stdoutIsTTY && !io.env.NO_COLOR;
   const text = formatReport(format as Format, report, {
     snapshot,
     expected: outcome.expected,
     color,
     verbose: !!flags.verbose,
   });
-  if (flags.output) {
+  if (outputFile) {
     try {
-      writeFileSync(flags.output, text);
+      writeFileSync(outputFile, text);
     } catch (err) {
       throw new ConfigError(`--output ${flags.output}: cannot write the file: ${describeError(err)}`, flags.output);
     }
@@ -395,7 +397,7 @@ export function buildProgram(
     .option('--heartbeat-max-age <seconds>', 'Watchdog heartbeat age that fails the heartbeat check (default 600)')
     .addOption(new Option('-o, --format <format>', 'report format').choices([...FORMATS]).default('text'))
     .option('-v, --verbose', 'text report: list the passing results too')
-    .option('--output <file>', 'write the report to a file instead of stdout')
+    .option('--output <file>', "write the report to a file instead of stdout ('-': stdout)")
     .addOption(
       new Option('--fail-on <severity>', 'which failures make the exit code 1')
         .choices(['critical', 'warning', 'never'])

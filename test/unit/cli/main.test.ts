@@ -1,5 +1,5 @@
 import { DRIFTED_EXAMPLE, HEALTHY_EXAMPLE, LAB_VALUES_ARGS, runMain } from '../../support/cli';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { main } from '../../../lib/cli/main';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +80,16 @@ describe('cli: verify on a snapshot', () => {
     ]);
     expect(b.code).toBe(1);
     expect(readFileSync(join(dir, 'b.json'), 'utf8')).toBe(readFileSync(join(dir, 'a.json'), 'utf8'));
+  });
+});
+
+describe('cli: --output -', () => {
+  it('writes the report to standard output, not to a file named -', async () => {
+    const r = await run(['verify', '--snapshot', HEALTHY, '-o', 'json', '--output', '-']);
+    expect(r.code).toBe(0);
+    expect(r.err).not.toContain('report written');
+    expect(JSON.parse(r.out).tool).toBe('stackcheck');
+    expect(existsSync('-')).toBe(false);
   });
 });
 
