@@ -267,8 +267,11 @@ async function runVerify(
     }
   }
   if (report.noChecksRan) {
+    const selection = [flags.checks && `--checks ${flags.checks}`, flags.skip && `--skip ${flags.skip}`]
+      .filter(Boolean)
+      .join(' ');
     io.stderr(
-      `stackcheck: no check ran: ${report.results.length === 0 ? 'no check was selected' : 'every selected check was skipped'}${flags.checks ? ` (--checks ${flags.checks})` : ''}; see the report for why\n`,
+      `stackcheck: no check ran: ${report.results.length === 0 ? 'no check was selected' : 'every selected check was skipped'}${selection ? ` (${selection})` : ''}; see the report for why\n`,
     );
     exitCode = 2;
   }

@@ -28,7 +28,13 @@ export function formatMarkdown(report: Report, opts: { snapshot?: Snapshot; expe
     `| ${s.pass} | ${s.fail} | ${s.error} | ${s.skip} | ${s.muted ?? 0} |`,
     '',
   );
-  if (report.noChecksRan) lines.push('**No check ran**: every selected check was skipped.', '');
+  if (report.noChecksRan)
+    lines.push(
+      report.results.length === 0
+        ? '**No check ran**: no check was selected (--checks and --skip left none).'
+        : '**No check ran**: every selected check was skipped.',
+      '',
+    );
   if (report.notification && report.notification.errors.length > 0)
     lines.push(`**Notification failed**: ${mdEscape(report.notification.errors.join('; '))}`, '');
   lines.push(

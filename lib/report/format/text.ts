@@ -82,7 +82,15 @@ export function formatText(report: Report, opts: { color?: boolean; verbose?: bo
     );
 
   lines.push('');
-  if (report.noChecksRan) lines.push(c('31', 'no check ran: every selected check was skipped (see the reasons above)'));
+  if (report.noChecksRan)
+    lines.push(
+      c(
+        '31',
+        report.results.length === 0
+          ? 'no check ran: no check was selected (--checks and --skip left none)'
+          : 'no check ran: every selected check was skipped (see the reasons above)',
+      ),
+    );
   if (report.notification && report.notification.errors.length > 0)
     lines.push(c('31', `notification failed: ${report.notification.errors.join('; ')}`));
   const outcome = report.outcome === 'fail' ? c('31', 'FAIL') : c('32', 'PASS');

@@ -42,6 +42,17 @@ describe('cli: verify on a snapshot', () => {
     expect(text.out).not.toContain('PASS');
   });
 
+  it('a selection that leaves no family says so, naming --checks and --skip, in stderr, text and Markdown', async () => {
+    const args = ['verify', '--snapshot', HEALTHY, '--checks', 'alb', '--skip', 'alb'];
+    const text = await run(args);
+    expect(text.code).toBe(2);
+    expect(text.err).toContain('stackcheck: no check ran: no check was selected (--checks alb --skip alb)');
+    expect(text.out).toContain('no check ran: no check was selected (--checks and --skip left none)');
+    expect(text.out).not.toContain('skipped (see the reasons above)');
+    const md = await run([...args, '-o', 'markdown']);
+    expect(md.out).toContain('**No check ran**: no check was selected (--checks and --skip left none).');
+  });
+
   it('filters families with --checks and --skip', async () => {
     const only = JSON.parse(
       (await run(['verify', '--snapshot', HEALTHY, ...LAB, '--checks', 'alb,certificate', '--format', 'json'])).out,
