@@ -188,7 +188,13 @@ async function eksAccess(
   call: CallFn,
   credentialsOverride?: CollectOptions['credentials'],
 ): Promise<KubeConfig> {
-  if (!region) throw new CollectError('no AWS region: pass --region or set AWS_REGION', 'eks');
+  // Neither --region nor AWS_REGION: the SDK's own chain (the profile's `region` in ~/.aws/config).
+  if (!region) region = await eks.config.region().catch(() => undefined);
+  if (!region)
+    throw new CollectError(
+      'no AWS region: pass --region, set AWS_REGION, or set region in the AWS profile (~/.aws/config)',
+      'eks',
+    );
   let endpoint: string | undefined;
   let ca: string | undefined;
   try {

@@ -246,6 +246,20 @@ describe('stackcheck verify --cluster (live, on loopback fakes)', () => {
     expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
   }, 30_000);
 
+  it("takes the region from the AWS profile's config file when neither --region nor AWS_REGION is set", async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...lab.env };
+    for (const k of ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE']) delete env[k];
+    const config = join(mkdtempSync(join(tmpdir(), 'stackcheck-aws-config-')), 'config');
+    writeFileSync(config, '[default]\nregion = ap-northeast-2\n');
+    env.AWS_CONFIG_FILE = config;
+    const args = [...ARGS];
+    args.splice(args.indexOf('--region'), 2);
+    const r = await cli(args, env);
+    expect(r.err).not.toContain('no AWS region');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).cluster).toBe('myeks');
+  }, 30_000);
+
   it('turns AccessDenied into error results and exit 1, not a crash', async () => {
     lab.aws.faults.set('DescribeTargetHealth', { kind: 'accessDenied' });
     try {
