@@ -183,10 +183,13 @@ export async function handleWebhook(req: WebhookRequest, deps: WebhookDeps): Pro
       deps.metrics?.heartbeat(c, now);
     }
   }
-  const forward: AmPayload =
-    watchdog.length === 0
-      ? payload
-      : { ...payload, alerts: payload.alerts.filter((a) => a.labels.alertname !== 'Watchdog') };
+  // Without the Watchdog, the notification's status is that of the alerts left: Alertmanager says
+  // "firing" for a group whose Watchdog fires while its other alerts have resolved.
+  let forward = payload;
+  if (watchdog.length > 0) {
+    const alerts = payload.alerts.filter((a) => a.labels.alertname !== 'Watchdog');
+    forward = { ...payload, alerts, status: alerts.some((a) => a.status === 'firing') ? 'firing' : 'resolved' };
+  }
   if (forward.alerts.length === 0) {
     const recorded = watchdog.some((a) => a.status === 'firing');
     log?.({ event: 'heartbeat', cluster, alerts: payload.alerts.length, recorded });

@@ -1,0 +1,110 @@
+/**
+ * The webhook behind the real Alertmanager (Debian's binary, alerts posted to its API), in the
+ * cases the end-to-end test does not reach: a Watchdog grouped with other alerts.
+ * Loopback only.
+ */
+import { startServer, type RunningServer } from '../../lib/cli/serve';
+import { MemoryStore } from '../../lib/state/memory';
+import { FakeAws } from '../support/fakes/aws';
+import { useEnv } from '../support/fakes/lab';
+import { SlackCapture } from '../support/fakes/slack';
+import { labAwsState } from '../support/factories/aws';
+import { startAlertmanager, waitFor, type Peer } from '../support/peers/binaries';
+
+const TOKEN = 'am-faults-token-5b2e';
+const TOPIC = 'arn:aws:sns:ap-northeast-2:111122223333:stackcheck-alerts';
+
+let slack: SlackCapture;
+let aws: FakeAws;
+let serve: RunningServer;
+let am: Peer;
+let restoreEnv = () => {};
+
+async function postAlerts(alerts: Array<{ labels: Record<string, string>; endsAt?: string }>): Promise<void> {
+  const r = await fetch(`${am.url}/api/v2/alerts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(alerts.map((a) => ({ annotations: { summary: `${a.labels.alertname} summary` }, ...a }))),
+  });
+  expect(r.status).toBe(200);
+}
+
+const snsOf = (alertname: string) => aws.published().filter((m) => m.attributes.alertname === alertname);
+
+beforeAll(async () => {
+  slack = new SlackCapture();
+  aws = new FakeAws(labAwsState());
+  await Promise.all([slack.start(), aws.start()]);
+  restoreEnv = useEnv(aws.env());
+  serve = await startServer({
+    port: 0,
+    store: new MemoryStore(),
+    env: {
+      ...aws.env(),
+      ALERTMANAGER_TOKEN: TOKEN,
+      SLACK_WEBHOOK_URL: slack.url,
+      SNS_TOPIC_ARN: TOPIC,
+      STACKCHECK_CLUSTER: 'myeks',
+    },
+    log: () => {},
+  });
+  am = await startAlertmanager(`
+route:
+  receiver: stackcheck
+  group_by: [alertname, cluster]
+  group_wait: 1s
+  group_interval: 1s
+  repeat_interval: 1h
+  routes:
+  - receiver: stackcheck
+    matchers: [ 'cluster="shared"' ]
+    group_by: [cluster]
+receivers:
+- name: stackcheck
+  webhook_configs:
+  - url: ${serve.url}/alertmanager
+    send_resolved: true
+    http_config:
+      authorization: { type: Bearer, credentials: ${TOKEN} }
+`);
+}, 60_000);
+
+afterAll(async () => {
+  await am?.stop();
+  await serve?.close();
+  await Promise.all([slack?.stop(), aws?.stop()]);
+  restoreEnv();
+});
+
+describe('webhook behind the real Alertmanager: faults and odd groups', () => {
+  it('a Watchdog grouped with another alert does not make that alert’s resolution a firing notification', async () => {
+    const disk = { alertname: 'SharedDiskFull', cluster: 'shared', severity: 'critical' };
+    await postAlerts([{ labels: { alertname: 'Watchdog', cluster: 'shared', severity: 'none' } }, { labels: disk }]);
+    await waitFor('the firing post', () => slack.find('[FIRING:1] SharedDiskFull (shared)')[0], 30_000);
+    await postAlerts([{ labels: disk, endsAt: new Date().toISOString() }]);
+    // Alertmanager sends the group (Watchdog still firing, the disk alert resolved) with status "firing".
+    const posts = await waitFor(
+      'the second post of the group',
+      () => {
+        const found = slack.find('SharedDiskFull (shared)');
+        return found.length >= 2 ? found : undefined;
+      },
+      30_000,
+    );
+    expect(posts.map((p) => p.body.text)).toEqual([
+      '[FIRING:1] SharedDiskFull (shared)',
+      '[RESOLVED:1] SharedDiskFull (shared)',
+    ]);
+    expect(posts[1].body.attachments?.[0].color).toBe('#1a7f37');
+    const sns = await waitFor('the second SNS publish', () => {
+      const found = snsOf('SharedDiskFull');
+      return found.length >= 2 ? found : undefined;
+    });
+    expect(sns.map((m) => [m.attributes.status, m.subject])).toEqual([
+      ['firing', '[FIRING:1] SharedDiskFull (shared)'],
+      ['resolved', '[RESOLVED:1] SharedDiskFull (shared)'],
+    ]);
+    // The heartbeat of the cluster was recorded all the same.
+    expect((await serve.store.get('heartbeat#shared'))?.value).toMatchObject({ receiver: 'stackcheck' });
+  }, 70_000);
+});
