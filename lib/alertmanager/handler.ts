@@ -129,6 +129,27 @@ async function deliverOnce(
   return 'sent';
 }
 
+/**
+ * Restarts the window of a delivery that went out, when the notification's answer is a 5xx:
+ * Alertmanager re-sends a failed notification at every `group_interval` until it gets a 2xx (not
+ * only within one flush), so however long another destination stays down, every arrival until
+ * then is a retry, and a destination that has it is not posted to again. Best effort: if the
+ * record cannot be written, a retry after the window posts it again, as before.
+ */
+async function holdSent(store: StateStore, key: string, clock: () => Date, windowSeconds: number): Promise<void> {
+  try {
+    const cur = await store.get<DeliveryState>(key);
+    if (cur?.value.state !== 'sent') return;
+    await store.put<DeliveryState>(
+      key,
+      { state: 'sent', at: clock().toISOString() },
+      { expectedVersion: cur.version, ttlSeconds: windowSeconds },
+    );
+  } catch {
+    // a concurrent delivery changed it, or the store failed: nothing better to do here
+  }
+}
+
 export async function handleWebhook(req: WebhookRequest, deps: WebhookDeps): Promise<WebhookResponse> {
   const clock = deps.now ?? (() => new Date());
   const now = clock();
@@ -234,6 +255,13 @@ export async function handleWebhook(req: WebhookRequest, deps: WebhookDeps): Pro
     key,
     outcomes,
   });
-  if (failures.length > 0) return json(502, { error: `forwarding failed, retry: ${failures.join('; ')}`, outcomes });
+  if (failures.length > 0) {
+    await Promise.all(
+      destinations
+        .filter(([name]) => outcomes[name] === 'sent' || outcomes[name] === 'duplicate')
+        .map(([name]) => holdSent(deps.store, `delivery#${key}#${name}`, clock, window)),
+    );
+    return json(502, { error: `forwarding failed, retry: ${failures.join('; ')}`, outcomes });
+  }
   return json(200, { status: 'forwarded', forwarded: forward.alerts.length, outcomes });
 }

@@ -1,6 +1,7 @@
 /**
  * The webhook behind the real Alertmanager (Debian's binary, alerts posted to its API), in the
- * cases the end-to-end test does not reach: a Watchdog grouped with other alerts.
+ * cases the end-to-end test does not reach: a Watchdog grouped with other alerts, and one
+ * destination failing for longer than the deduplication window while Alertmanager keeps retrying.
  * Loopback only.
  */
 import { startServer, type RunningServer } from '../../lib/cli/serve';
@@ -13,12 +14,20 @@ import { startAlertmanager, waitFor, type Peer } from '../support/peers/binaries
 
 const TOKEN = 'am-faults-token-5b2e';
 const TOPIC = 'arn:aws:sns:ap-northeast-2:111122223333:stackcheck-alerts';
+/*
+ * Shorter than the time Alertmanager keeps retrying a failed notification (see the outage test),
+ * longer than the longest wait between two of its attempts: its backoff grows within a flush,
+ * which lasts at least 10 s whatever the group_interval.
+ */
+const DEDUP_WINDOW_SECONDS = 12;
 
 let slack: SlackCapture;
 let aws: FakeAws;
 let serve: RunningServer;
 let am: Peer;
 let restoreEnv = () => {};
+/** The receiver's log entries, with the time each was written. */
+const events: Array<Record<string, unknown> & { t: number }> = [];
 
 async function postAlerts(alerts: Array<{ labels: Record<string, string>; endsAt?: string }>): Promise<void> {
   const r = await fetch(`${am.url}/api/v2/alerts`, {
@@ -45,7 +54,9 @@ beforeAll(async () => {
       SLACK_WEBHOOK_URL: slack.url,
       SNS_TOPIC_ARN: TOPIC,
       STACKCHECK_CLUSTER: 'myeks',
+      ALERTMANAGER_DEDUP_WINDOW_SECONDS: String(DEDUP_WINDOW_SECONDS),
     },
+    deps: { log: (e) => events.push({ ...e, t: Date.now() }) },
     log: () => {},
   });
   am = await startAlertmanager(`
@@ -107,4 +118,31 @@ describe('webhook behind the real Alertmanager: faults and odd groups', () => {
     // The heartbeat of the cluster was recorded all the same.
     expect((await serve.store.get('heartbeat#shared'))?.value).toMatchObject({ receiver: 'stackcheck' });
   }, 70_000);
+
+  it('a Slack outage longer than the window: Alertmanager retries all along, SNS is published once', async () => {
+    slack.failNext('LongOutage', Number.MAX_SAFE_INTEGER, 503);
+    await postAlerts([{ labels: { alertname: 'LongOutage', cluster: 'myeks', severity: 'critical' } }]);
+    // Alertmanager re-sends a failed notification at every group_interval until it succeeds: wait
+    // until its retries have gone on for several windows.
+    const notes = () => events.filter((e) => e.alertname === 'LongOutage');
+    await waitFor(
+      'Alertmanager retries spanning two windows',
+      () => {
+        const n = notes();
+        return n.length > 1 && n[n.length - 1].t - n[0].t > 2 * DEDUP_WINDOW_SECONDS * 1000 ? true : undefined;
+      },
+      90_000,
+    );
+    expect(notes().every((e) => (e.outcomes as Record<string, string>).slack === 'failed')).toBe(true);
+    expect(snsOf('LongOutage')).toHaveLength(1);
+    // Slack recovers: the retry posts it there, and SNS still has it once.
+    slack.failNext('LongOutage', 0);
+    await waitFor('the Slack post after the outage', () => slack.find('[FIRING:1] LongOutage')[0], 60_000);
+    const last = await waitFor('the answer that ended the outage', () =>
+      notes().find((e) => (e.outcomes as Record<string, string>).slack === 'sent'),
+    );
+    expect(last.outcomes).toEqual({ slack: 'sent', sns: 'duplicate' });
+    expect(snsOf('LongOutage')).toHaveLength(1);
+    expect(slack.find('LongOutage')).toHaveLength(1);
+  }, 150_000);
 });
