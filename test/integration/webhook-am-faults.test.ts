@@ -133,7 +133,10 @@ describe('webhook behind the real Alertmanager: faults and odd groups', () => {
       },
       90_000,
     );
-    expect(notes().every((e) => (e.outcomes as Record<string, string>).slack === 'failed')).toBe(true);
+    // (`busy`: an attempt Alertmanager gave up on at the end of a flush was still being answered.)
+    expect(notes().filter((e) => !['failed', 'busy'].includes((e.outcomes as Record<string, string>).slack))).toEqual(
+      [],
+    );
     expect(snsOf('LongOutage')).toHaveLength(1);
     // Slack recovers: the retry posts it there, and SNS still has it once.
     slack.failNext('LongOutage', 0);
