@@ -116,11 +116,25 @@ class Deadlines {
   };
 }
 
-/** The handler's answer; an error that escapes it, or no answer within the timeout, is the Lambda's 500. */
-function answer(request: HttpRequest, deps: WebhookDeps, deadlines: Deadlines, ms: number): Promise<HttpResponse> {
+/**
+ * The handler's answer; an error that escapes it, or no answer within the timeout, is the Lambda's
+ * 500. The handler's run is in `running` until it ends (it may outlive a late answer), so that a
+ * shutdown lets it finish: a post whose record is not written yet would be posted again.
+ */
+function answer(
+  request: HttpRequest,
+  deps: WebhookDeps,
+  deadlines: Deadlines,
+  ms: number,
+  running: Set<Promise<unknown>>,
+): Promise<HttpResponse> {
   return new Promise((resolve) => {
     const done = deadlines.add(ms, () => resolve(INTERNAL_ERROR));
-    handleWebhook(request, deps).then(
+    const run = handleWebhook(request, deps);
+    running.add(run);
+    const forget = () => running.delete(run);
+    run.then(forget, forget);
+    run.then(
       (r) => {
         done();
         resolve(r);
@@ -159,6 +173,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const store = opts.store ?? openStateStore(opts.state, { exclusive: true });
   const metrics = new PrometheusWebhookMetrics();
   let server: Server | undefined;
+  /** The requests being answered and the handler runs not ended: a shutdown waits for them. */
+  const running = new Set<Promise<unknown>>();
+  const timeoutMs = opts.handlerTimeoutMs ?? HANDLER_TIMEOUT_MS;
   try {
     // Checked (and locked) before listening: a store that cannot be used is exit 2, not a 502 per POST.
     await store.open?.();
@@ -169,7 +186,6 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
     const limit = Math.max(deps.maxBodyBytes, DEFAULT_MAX_BODY) * 2;
     const deadlines = new Deadlines();
-    const timeoutMs = opts.handlerTimeoutMs ?? HANDLER_TIMEOUT_MS;
     const respond = async (req: IncomingMessage, res: ServerResponse) => {
       const t0 = Date.now();
       let status = 500;
@@ -191,10 +207,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
             .end(JSON.stringify({ error: 'body too large' }));
           return;
         }
+        // From here the request is being answered: a shutdown waits until its answer is out.
+        const answered = new Promise<void>((r) => res.once('finish', r).once('close', r));
+        running.add(answered);
+        void answered.then(() => running.delete(answered));
         // Header names as Node gives them: lower case, repeated ones joined (the handler reads authorization).
         const headers = req.headers as Record<string, string | undefined>;
         const request = { method: req.method ?? 'GET', path: requestPath(url), headers, body };
-        const result = await answer(request, deps, deadlines, timeoutMs);
+        const result = await answer(request, deps, deadlines, timeoutMs, running);
         status = result.statusCode;
         // With its length the answer goes out in one write, without chunked framing.
         res
@@ -227,10 +247,20 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     store,
     metrics,
     close: async () => {
-      await new Promise<void>((r) => {
-        srv.closeAllConnections();
-        srv.close(() => r());
-      });
+      // Stop taking connections, let the requests being answered finish (each is answered within
+      // the handler's timeout; a handler that outlives that gets as long again), then close what
+      // is left (idle keep-alive connections, bodies still arriving).
+      const closed = new Promise<void>((r) => srv.close(() => r()));
+      srv.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const giveUp = new Promise<void>((r) => (timer = setTimeout(r, 2 * timeoutMs)));
+      const drained = (async () => {
+        while (running.size > 0) await Promise.allSettled([...running]);
+      })();
+      await Promise.race([drained, giveUp]);
+      clearTimeout(timer);
+      srv.closeAllConnections();
+      await closed;
       if (ownStore) await store.close?.();
     },
   };

@@ -1,16 +1,21 @@
 /**
  * The webhook behind the real Alertmanager (Debian's binary, alerts posted to its API), in the
  * cases the end-to-end test does not reach: a Watchdog grouped with other alerts, and one
- * destination failing for longer than the deduplication window while Alertmanager keeps retrying.
+ * destination failing for longer than the deduplication window while Alertmanager keeps retrying,
+ * and `stackcheck serve --state FILE` stopped with SIGTERM while a post is in flight.
  * Loopback only.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServer, type RunningServer } from '../../lib/cli/serve';
 import { MemoryStore } from '../../lib/state/memory';
 import { FakeAws } from '../support/fakes/aws';
 import { useEnv } from '../support/fakes/lab';
 import { SlackCapture } from '../support/fakes/slack';
 import { labAwsState } from '../support/factories/aws';
-import { startAlertmanager, waitFor, type Peer } from '../support/peers/binaries';
+import { freePort, startAlertmanager, waitFor, type Peer } from '../support/peers/binaries';
 
 const TOKEN = 'am-faults-token-5b2e';
 const TOPIC = 'arn:aws:sns:ap-northeast-2:111122223333:stackcheck-alerts';
@@ -29,8 +34,11 @@ let restoreEnv = () => {};
 /** The receiver's log entries, with the time each was written. */
 const events: Array<Record<string, unknown> & { t: number }> = [];
 
-async function postAlerts(alerts: Array<{ labels: Record<string, string>; endsAt?: string }>): Promise<void> {
-  const r = await fetch(`${am.url}/api/v2/alerts`, {
+async function postAlerts(
+  alerts: Array<{ labels: Record<string, string>; endsAt?: string }>,
+  to: Peer = am,
+): Promise<void> {
+  const r = await fetch(`${to.url}/api/v2/alerts`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(alerts.map((a) => ({ annotations: { summary: `${a.labels.alertname} summary` }, ...a }))),
@@ -148,4 +156,73 @@ describe('webhook behind the real Alertmanager: faults and odd groups', () => {
     expect(snsOf('LongOutage')).toHaveLength(1);
     expect(slack.find('LongOutage')).toHaveLength(1);
   }, 150_000);
+});
+
+/** `stackcheck serve` as users run it (the built CLI), on `port`, with `--state FILE`. */
+async function serveProcess(port: number, state: string): Promise<ChildProcess> {
+  const proc = spawn(
+    process.execPath,
+    [join(__dirname, '../../bin/stackcheck.js'), 'serve', '--port', String(port), '--state', state],
+    {
+      env: { ...process.env, ALERTMANAGER_TOKEN: TOKEN, SLACK_WEBHOOK_URL: slack.url, STACKCHECK_CLUSTER: 'myeks' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let err = '';
+  await new Promise<void>((resolve, reject) => {
+    proc.stderr!.on('data', (d) => {
+      err += d;
+      if (err.includes('listening on')) resolve();
+    });
+    proc.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+  });
+  return proc;
+}
+
+describe('serve --state FILE stopped with SIGTERM while Slack has not answered yet', () => {
+  let am2: Peer | undefined;
+  const procs: ChildProcess[] = [];
+  afterAll(async () => {
+    slack.release();
+    await am2?.stop();
+    for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+  });
+
+  it('finishes the delivery before exiting: Alertmanager gets its answer, nothing is posted twice', async () => {
+    const port = await freePort();
+    const state = join(mkdtempSync(join(tmpdir(), 'stackcheck-am-faults-')), 'state.json');
+    const first = await serveProcess(port, state);
+    procs.push(first);
+    am2 = await startAlertmanager(`
+route:
+  receiver: stackcheck
+  group_by: [alertname]
+  group_wait: 1s
+  group_interval: 1s
+  repeat_interval: 1h
+receivers:
+- name: stackcheck
+  webhook_configs:
+  - url: http://127.0.0.1:${port}/alertmanager
+    http_config:
+      authorization: { type: Bearer, credentials: ${TOKEN} }
+`);
+    slack.hold();
+    await postAlerts([{ labels: { alertname: 'SigtermMidPost', cluster: 'myeks', severity: 'critical' } }], am2);
+    await waitFor('Slack to have the post (its answer held)', () => slack.find('SigtermMidPost')[0], 30_000);
+    const exited = new Promise<number | null>((r) => first.once('exit', (code) => r(code)));
+    first.kill('SIGTERM');
+    await waitFor('serve to stop taking connections', () =>
+      fetch(`http://127.0.0.1:${port}/healthz`).then(
+        () => undefined,
+        () => true,
+      ),
+    );
+    slack.release();
+    expect(await exited).toBe(0);
+    // Restarted on the same state file, as a supervisor would: Alertmanager's retries (if any) reach it.
+    procs.push(await serveProcess(port, state));
+    await waitFor('Alertmanager to have delivered the notification', () => /Notify success/.test(am2!.log()), 120_000);
+    expect(slack.find('SigtermMidPost')).toHaveLength(1);
+  }, 180_000);
 });

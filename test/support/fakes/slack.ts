@@ -14,6 +14,8 @@ export class SlackCapture {
   retryAfter = '1';
   /** Posts whose `text` contains `match` are answered `status` this many more times (an outage of one notification). */
   private failing: { match: string; times: number; status: number } | undefined;
+  /** While set, posts are taken (and recorded) at once but answered only on `release()`: a slow Slack. */
+  private held?: Array<() => void>;
   private server?: Server;
   url = '';
 
@@ -29,14 +31,16 @@ export class SlackCapture {
           status = this.failing.status;
         }
         this.attempts.push(status);
-        if (status !== 200) {
-          res
-            .writeHead(status, status === 429 ? { 'retry-after': this.retryAfter } : {})
-            .end(status === 429 ? 'rate_limited' : 'service_unavailable');
-          return;
-        }
-        this.posts.push({ path: req.url ?? '/', body });
-        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+        const answer = () => {
+          if (status !== 200)
+            res
+              .writeHead(status, status === 429 ? { 'retry-after': this.retryAfter } : {})
+              .end(status === 429 ? 'rate_limited' : 'service_unavailable');
+          else res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+        };
+        if (status === 200) this.posts.push({ path: req.url ?? '/', body });
+        if (this.held) this.held.push(answer);
+        else answer();
       });
     });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
@@ -47,6 +51,18 @@ export class SlackCapture {
   /** Fails the next `times` posts that mention `match` with `status`, then recovers. */
   failNext(match: string, times: number, status = 503): void {
     this.failing = { match, times, status };
+  }
+
+  /** Holds the answers to the posts from now on (they are recorded, as Slack posts them, but not answered). */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** Answers the held posts and stops holding. */
+  release(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const answer of held) answer();
   }
 
   /** Posts whose header mentions the text (alert name, status). */
