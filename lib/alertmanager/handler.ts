@@ -10,7 +10,7 @@ import type { StateStore } from '../state/types';
 import { ConflictError } from '../state/types';
 import { alertName, clusterOf, groupSeverity, notificationKey, slackMessage, snsMessage } from './format';
 import type { WebhookMetrics } from './metrics';
-import { PayloadError, validatePayload, type AmPayload } from './schema';
+import { checkUnicode, PayloadError, validatePayload, type AmPayload } from './schema';
 
 export type WebhookRequest = HttpRequest;
 export type WebhookResponse = HttpResponse;
@@ -189,6 +189,7 @@ export async function handleWebhook(req: WebhookRequest, deps: WebhookDeps): Pro
       return json(400, { error: `body is not JSON: ${(err as Error).message.slice(0, 200)}` });
     }
     payload = validatePayload(doc);
+    checkUnicode(text, doc);
   } catch (err) {
     if (err instanceof PayloadError) return json(400, { error: `not an Alertmanager webhook payload: ${err.message}` });
     throw err;

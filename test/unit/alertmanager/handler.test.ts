@@ -43,6 +43,11 @@ function setup(over: Partial<WebhookDeps> = {}) {
   return { deps, slack, sns };
 }
 
+type AnyDoc = {
+  alerts: Array<{ labels: Record<string, string>; annotations: Record<string, string> }>;
+  commonAnnotations: Record<string, string>;
+};
+
 function req(body: unknown, auth = `Bearer ${TOKEN}`, path = '/alertmanager'): WebhookRequest {
   return {
     method: 'POST',
@@ -119,6 +124,37 @@ describe('webhook: validation', () => {
     else if (second !== undefined) doc.alerts[1] = second;
     // The whole message, exactly.
     expect(() => validatePayload(doc)).toThrow(new Error(message));
+  });
+  it.each([
+    ['a label value', (d: AnyDoc) => (d.alerts[1].labels.pod = 'p-\ud800'), 'alerts[1].labels.pod'],
+    ['a label name', (d: AnyDoc) => (d.alerts[0].labels['x\udc00'] = 'v'), 'the key of alerts[0].labels.x\udc00'],
+    ['an annotation', (d: AnyDoc) => (d.commonAnnotations.summary = '\udbff!'), 'commonAnnotations.summary'],
+  ])('400 naming the field for a lone surrogate escape in %s (it could not be forwarded)', async (_n, spoil, at) => {
+    const { deps, slack, sns } = setup();
+    const doc = amPayload({}, [{}, {}]) as unknown as AnyDoc;
+    spoil(doc);
+    // JSON.stringify writes a lone surrogate as the escape \udXXX, as a hand-made request would.
+    const r = await handleWebhook(req(JSON.stringify(doc)), deps);
+    expect(r.statusCode).toBe(400);
+    expect(JSON.parse(r.body).error).toBe(
+      `not an Alertmanager webhook payload: ${at} is not valid Unicode (a lone UTF-16 surrogate escape)`,
+    );
+    expect(slack).toEqual([]);
+    expect(sns).toEqual([]);
+  });
+  it('forwards escaped surrogate pairs (emoji) and an escaped backslash before "ud800"', async () => {
+    const { deps, slack } = setup();
+    const doc = amPayload({}, [{}]) as unknown as AnyDoc;
+    doc.alerts[0].annotations.summary = 'disk \ud83d\udd25 \\ud800';
+    // The emoji as Alertmanager never writes it but JSON allows: a pair of escapes.
+    const text = JSON.stringify(doc).replace(
+      /[\u{10000}-\u{10FFFF}]/gu,
+      (c) => `\\u${c.charCodeAt(0).toString(16)}\\u${c.charCodeAt(1).toString(16)}`,
+    );
+    expect(text).toContain('\\ud83d\\udd25');
+    const r = await handleWebhook(req(text), deps);
+    expect(r.statusCode).toBe(200);
+    expect(JSON.stringify(slack[0].message)).toContain('disk 🔥 \\\\ud800');
   });
   it('413 past the size limit', async () => {
     const { deps } = setup({ maxBodyBytes: 1000 });
