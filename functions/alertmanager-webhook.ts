@@ -11,14 +11,21 @@ import { stateStoreFromEnv } from '../lib/state';
 
 let cached: Promise<WebhookDeps> | undefined;
 export const handler = createWebhookHandler(() => {
-  cached ??= webhookDepsFromEnv(process.env, stateStoreFromEnv(process.env), jsonLog).then((deps) => ({
-    ...deps,
-    metrics: cloudWatchMetrics(
-      new Metrics({
-        namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'stackcheck',
-        serviceName: 'stackcheck-webhook',
-      }),
-    ),
-  }));
+  // A failed start (the Slack URL parameter could not be read) is not kept: the next invocation tries again.
+  cached ??= webhookDepsFromEnv(process.env, stateStoreFromEnv(process.env), jsonLog).then(
+    (deps) => ({
+      ...deps,
+      metrics: cloudWatchMetrics(
+        new Metrics({
+          namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'stackcheck',
+          serviceName: 'stackcheck-webhook',
+        }),
+      ),
+    }),
+    (err: unknown) => {
+      cached = undefined;
+      throw err;
+    },
+  );
   return cached;
 });

@@ -44,7 +44,12 @@ export async function webhookDepsFromEnv(
   let token: Promise<string | undefined> | undefined;
   return {
     store,
-    token: () => (token ??= readSecret(env, 'ALERTMANAGER_TOKEN', 'ALERTMANAGER_TOKEN_PARAM')),
+    // A failed read (SSM throttled or unreachable for a moment) is not kept: the next request reads again.
+    token: () =>
+      (token ??= readSecret(env, 'ALERTMANAGER_TOKEN', 'ALERTMANAGER_TOKEN_PARAM').catch((err: unknown) => {
+        token = undefined;
+        throw err;
+      })),
     slackUrl: (severity) => routes[severity] ?? slackDefault,
     postSlack: (url, message) => postToSlack(url, message),
     publishSns,
