@@ -117,23 +117,47 @@ class Deadlines {
 }
 
 /**
+ * What a shutdown waits for: the requests being answered, and the handler runs that outlived their
+ * answer (a post whose record is not written yet would be posted again after a restart). A count,
+ * not a set of promises: it is kept for every request.
+ */
+class InFlight {
+  private n = 0;
+  private idle: (() => void) | undefined;
+  readonly start = (): void => {
+    this.n += 1;
+  };
+  readonly end = (): void => {
+    this.n -= 1;
+    if (this.n === 0 && this.idle) {
+      const idle = this.idle;
+      this.idle = undefined;
+      idle();
+    }
+  };
+  /** Resolves when nothing is in flight. */
+  drained(): Promise<void> {
+    return this.n === 0 ? Promise.resolve() : new Promise((r) => (this.idle = r));
+  }
+}
+
+/**
  * The handler's answer; an error that escapes it, or no answer within the timeout, is the Lambda's
- * 500. The handler's run is in `running` until it ends (it may outlive a late answer), so that a
- * shutdown lets it finish: a post whose record is not written yet would be posted again.
+ * 500. The run is in flight until it ends, also when it outlives its answer (a late one, or a
+ * client that went away).
  */
 function answer(
   request: HttpRequest,
   deps: WebhookDeps,
   deadlines: Deadlines,
   ms: number,
-  running: Set<Promise<unknown>>,
+  inFlight: InFlight,
 ): Promise<HttpResponse> {
   return new Promise((resolve) => {
-    const done = deadlines.add(ms, () => resolve(INTERNAL_ERROR));
     const run = handleWebhook(request, deps);
-    running.add(run);
-    const forget = () => running.delete(run);
-    run.then(forget, forget);
+    inFlight.start();
+    run.then(inFlight.end, inFlight.end);
+    const done = deadlines.add(ms, () => resolve(INTERNAL_ERROR));
     run.then(
       (r) => {
         done();
@@ -173,8 +197,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const store = opts.store ?? openStateStore(opts.state, { exclusive: true });
   const metrics = new PrometheusWebhookMetrics();
   let server: Server | undefined;
-  /** The requests being answered and the handler runs not ended: a shutdown waits for them. */
-  const running = new Set<Promise<unknown>>();
+  const inFlight = new InFlight();
   const timeoutMs = opts.handlerTimeoutMs ?? HANDLER_TIMEOUT_MS;
   try {
     // Checked (and locked) before listening: a store that cannot be used is exit 2, not a 502 per POST.
@@ -207,14 +230,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
             .end(JSON.stringify({ error: 'body too large' }));
           return;
         }
-        // From here the request is being answered: a shutdown waits until its answer is out.
-        const answered = new Promise<void>((r) => res.once('finish', r).once('close', r));
-        running.add(answered);
-        void answered.then(() => running.delete(answered));
+        // From here the request is being answered: a shutdown waits until its answer is out
+        // ('close' comes once the response has been sent, or its connection is gone).
+        inFlight.start();
+        res.once('close', inFlight.end);
         // Header names as Node gives them: lower case, repeated ones joined (the handler reads authorization).
         const headers = req.headers as Record<string, string | undefined>;
         const request = { method: req.method ?? 'GET', path: requestPath(url), headers, body };
-        const result = await answer(request, deps, deadlines, timeoutMs, running);
+        const result = await answer(request, deps, deadlines, timeoutMs, inFlight);
         status = result.statusCode;
         // With its length the answer goes out in one write, without chunked framing.
         res
@@ -254,10 +277,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       srv.closeIdleConnections();
       let timer: NodeJS.Timeout | undefined;
       const giveUp = new Promise<void>((r) => (timer = setTimeout(r, 2 * timeoutMs)));
-      const drained = (async () => {
-        while (running.size > 0) await Promise.allSettled([...running]);
-      })();
-      await Promise.race([drained, giveUp]);
+      await Promise.race([inFlight.drained(), giveUp]);
       clearTimeout(timer);
       srv.closeAllConnections();
       await closed;
