@@ -9,16 +9,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, type RunningServer } from '../../lib/cli/serve';
+import type { RunningServer } from '../../lib/cli/serve';
 import { MemoryStore } from '../../lib/state/memory';
-import { FakeAws } from '../support/fakes/aws';
-import { useEnv } from '../support/fakes/lab';
-import { SlackCapture } from '../support/fakes/slack';
-import { labAwsState } from '../support/factories/aws';
+import type { FakeAws } from '../support/fakes/aws';
+import type { SlackCapture } from '../support/fakes/slack';
 import { freePort, startAlertmanager, waitFor, type Peer } from '../support/peers/binaries';
+import { startWebhookRig, webhookReceiver, type WebhookRig } from '../support/peers/webhook';
 
 const TOKEN = 'am-faults-token-5b2e';
-const TOPIC = 'arn:aws:sns:ap-northeast-2:111122223333:stackcheck-alerts';
 /*
  * Shorter than the time Alertmanager keeps retrying a failed notification (see the outage test),
  * longer than the longest wait between two of its attempts: its backoff grows within a flush,
@@ -30,7 +28,7 @@ let slack: SlackCapture;
 let aws: FakeAws;
 let serve: RunningServer;
 let am: Peer;
-let restoreEnv = () => {};
+let rig: WebhookRig | undefined;
 /** The receiver's log entries, with the time each was written. */
 const events: Array<Record<string, unknown> & { t: number }> = [];
 
@@ -49,24 +47,13 @@ async function postAlerts(
 const snsOf = (alertname: string) => aws.published().filter((m) => m.attributes.alertname === alertname);
 
 beforeAll(async () => {
-  slack = new SlackCapture();
-  aws = new FakeAws(labAwsState());
-  await Promise.all([slack.start(), aws.start()]);
-  restoreEnv = useEnv(aws.env());
-  serve = await startServer({
-    port: 0,
+  rig = await startWebhookRig({
+    token: TOKEN,
     store: new MemoryStore(),
-    env: {
-      ...aws.env(),
-      ALERTMANAGER_TOKEN: TOKEN,
-      SLACK_WEBHOOK_URL: slack.url,
-      SNS_TOPIC_ARN: TOPIC,
-      STACKCHECK_CLUSTER: 'myeks',
-      ALERTMANAGER_DEDUP_WINDOW_SECONDS: String(DEDUP_WINDOW_SECONDS),
-    },
-    deps: { log: (e) => events.push({ ...e, t: Date.now() }) },
-    log: () => {},
+    dedupWindowSeconds: DEDUP_WINDOW_SECONDS,
+    log: (e) => events.push({ ...e, t: Date.now() }),
   });
+  ({ slack, aws, serve } = rig);
   am = await startAlertmanager(`
 route:
   receiver: stackcheck
@@ -79,20 +66,12 @@ route:
     matchers: [ 'cluster="shared"' ]
     group_by: [cluster]
 receivers:
-- name: stackcheck
-  webhook_configs:
-  - url: ${serve.url}/alertmanager
-    send_resolved: true
-    http_config:
-      authorization: { type: Bearer, credentials: ${TOKEN} }
-`);
+${webhookReceiver('stackcheck', serve.url, TOKEN)}`);
 }, 60_000);
 
 afterAll(async () => {
   await am?.stop();
-  await serve?.close();
-  await Promise.all([slack?.stop(), aws?.stop()]);
-  restoreEnv();
+  await rig?.stop();
 });
 
 describe('webhook behind the real Alertmanager: faults and odd groups', () => {

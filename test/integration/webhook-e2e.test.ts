@@ -5,16 +5,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, type RunningServer } from '../../lib/cli/serve';
+import type { RunningServer } from '../../lib/cli/serve';
 import { MemoryStore } from '../../lib/state/memory';
-import { FakeAws } from '../support/fakes/aws';
-import { SlackCapture } from '../support/fakes/slack';
+import type { FakeAws } from '../support/fakes/aws';
+import type { SlackCapture } from '../support/fakes/slack';
 import { startAlertmanager, startPrometheus, waitFor, type Peer } from '../support/peers/binaries';
-import { labAwsState } from '../support/factories/aws';
-import { useEnv } from '../support/fakes/lab';
+import { startWebhookRig, WEBHOOK_TOPIC as TOPIC, webhookReceiver, type WebhookRig } from '../support/peers/webhook';
 
 const TOKEN = 'e2e-bearer-token-0c4f';
-const TOPIC = 'arn:aws:sns:ap-northeast-2:111122223333:stackcheck-alerts';
 
 let slack: SlackCapture;
 let aws: FakeAws;
@@ -32,7 +30,7 @@ const events: Array<Record<string, unknown>> = [];
  */
 const DEDUP_WINDOW_SECONDS = 4;
 const store = new MemoryStore();
-let restoreEnv = () => {};
+let rig: WebhookRig | undefined;
 
 function rules(alerts: string[]): string {
   const rule = (name: string, severity: string) =>
@@ -47,25 +45,14 @@ async function setRules(alerts: string[]): Promise<void> {
 }
 
 beforeAll(async () => {
-  slack = new SlackCapture();
-  aws = new FakeAws(labAwsState());
-  await Promise.all([slack.start(), aws.start()]);
-  // The SDK's SNS client reads its endpoint, region and credentials from the process environment.
-  restoreEnv = useEnv(aws.env());
-  serve = await startServer({
-    port: 0,
-    store,
-    env: {
-      ...aws.env(),
-      ALERTMANAGER_TOKEN: TOKEN,
-      SLACK_WEBHOOK_URL: slack.url,
-      SNS_TOPIC_ARN: TOPIC,
-      STACKCHECK_CLUSTER: 'myeks',
-      ALERTMANAGER_DEDUP_WINDOW_SECONDS: String(DEDUP_WINDOW_SECONDS),
-    },
-    deps: { log: (e) => events.push(e) },
-    log: (l) => serveLog.push(l),
+  rig = await startWebhookRig({
+    token: TOKEN,
+    store: store,
+    dedupWindowSeconds: DEDUP_WINDOW_SECONDS,
+    log: (e) => events.push(e),
+    serveLog: (l) => serveLog.push(l),
   });
+  ({ slack, aws, serve } = rig);
   am = await startAlertmanager(`
 route:
   receiver: stackcheck
@@ -82,19 +69,7 @@ route:
     group_interval: 1s
     repeat_interval: 6s
 receivers:
-- name: stackcheck
-  webhook_configs:
-  - url: ${serve.url}/alertmanager
-    send_resolved: true
-    http_config:
-      authorization: { type: Bearer, credentials: ${TOKEN} }
-- name: wrong-token
-  webhook_configs:
-  - url: ${serve.url}/alertmanager
-    send_resolved: true
-    http_config:
-      authorization: { type: Bearer, credentials: not-the-token }
-`);
+${webhookReceiver('stackcheck', serve.url, TOKEN)}${webhookReceiver('wrong-token', serve.url, 'not-the-token')}`);
   prom = await startPrometheus(
     `global: { scrape_interval: 1s, evaluation_interval: 1s }\nrule_files: [rules.yml]\nalerting:\n  alertmanagers:\n  - static_configs: [ { targets: ['127.0.0.1:${am.port}'] } ]\n`,
     { 'rules.yml': rules(['E2EFiring', 'BadTokenAlert']) },
@@ -113,9 +88,7 @@ afterAll(async () => {
       prom?.log().slice(-3000),
     );
   await Promise.all([prom?.stop(), am?.stop()]);
-  await serve?.close();
-  await Promise.all([slack?.stop(), aws?.stop()]);
-  restoreEnv();
+  await rig?.stop();
 });
 
 describe('webhook end to end with real Prometheus and Alertmanager', () => {
